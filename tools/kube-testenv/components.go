@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -28,22 +29,33 @@ func versionString() string {
 // runAPIServer starts an embedded etcd bound to loopback, then hands the remaining flags to
 // the upstream kube-apiserver command, pointed at that etcd.
 func runAPIServer(args []string) int {
-	fs := flag.NewFlagSet("apiserver", flag.ContinueOnError)
-	dir := fs.String("etcd-dir", "", "etcd data directory")
-	port := fs.Int("etcd-port", 0, "etcd client port on 127.0.0.1")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	// Our two flags are taken out; every other flag belongs to kube-apiserver.
+	var dir, port string
+	var rest []string
+	for _, a := range args {
+		switch {
+		case strings.HasPrefix(a, "--etcd-dir="):
+			dir = strings.TrimPrefix(a, "--etcd-dir=")
+		case strings.HasPrefix(a, "--etcd-port="):
+			port = strings.TrimPrefix(a, "--etcd-port=")
+		default:
+			rest = append(rest, a)
+		}
 	}
-	if *dir == "" || *port == 0 {
-		fmt.Fprintln(os.Stderr, "kube-testenv apiserver: --etcd-dir and --etcd-port are required")
+	if dir == "" || port == "" {
+		fmt.Fprintln(os.Stderr, "kube-testenv apiserver: --etcd-dir=DIR and --etcd-port=N are required")
 		return 2
 	}
 	cfg := embed.NewConfig()
 	cfg.Name = "testenv"
-	cfg.Dir = *dir
+	cfg.Dir = dir
 	cfg.UnsafeNoFsync = true
 	cfg.LogLevel = "error"
-	client, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", *port))
+	client, err := url.Parse("http://127.0.0.1:" + port)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kube-testenv apiserver: bad --etcd-port: %v\n", err)
+		return 2
+	}
 	// The peer port is never dialled by anyone (one member), but it must be free; the
 	// kernel picks it when the port is 0.
 	peer, _ := url.Parse("http://127.0.0.1:0")
@@ -64,7 +76,7 @@ func runAPIServer(args []string) int {
 		return 1
 	}
 	fmt.Fprintf(os.Stderr, "kube-testenv: etcd ready on %s\n", client)
-	os.Args = append([]string{"kube-apiserver", "--etcd-servers=" + client.String()}, fs.Args()...)
+	os.Args = append([]string{"kube-apiserver", "--etcd-servers=" + client.String()}, rest...)
 	code := cli.Run(apiserver.NewAPIServerCommand())
 	e.Close()
 	return code

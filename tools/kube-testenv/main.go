@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -23,7 +25,7 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	sub, rest := os.Args[1], os.Args[2:]
+	sub, rest := os.Args[1], exitWithParent(os.Args[2:])
 	var code int
 	switch sub {
 	case "apiserver":
@@ -48,19 +50,44 @@ func main() {
 	os.Exit(code)
 }
 
+// exitWithParent strips a leading --parent-pid=N flag and, when present, exits this process as
+// soon as its parent is gone, so a test runner that dies without cleaning up leaves no cluster
+// behind.
+func exitWithParent(args []string) []string {
+	if len(args) == 0 || !strings.HasPrefix(args[0], "--parent-pid=") {
+		return args
+	}
+	pid, err := strconv.Atoi(strings.TrimPrefix(args[0], "--parent-pid="))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kube-testenv: bad %s\n", args[0])
+		os.Exit(2)
+	}
+	go func() {
+		for range time.Tick(500 * time.Millisecond) {
+			if os.Getppid() != pid {
+				fmt.Fprintln(os.Stderr, "kube-testenv: parent process gone, exiting")
+				os.Exit(1)
+			}
+		}
+	}()
+	return args[1:]
+}
+
 func usage() {
 	fmt.Fprint(os.Stderr, strings.TrimLeft(`
-usage: kube-testenv COMMAND [flags]
+usage: kube-testenv COMMAND [--parent-pid=N] [flags]
+
+With --parent-pid=N the process exits as soon as its parent process is no longer N.
 
 commands:
-  apiserver --etcd-dir DIR --etcd-port N [kube-apiserver flags...]
+  apiserver --etcd-dir=DIR --etcd-port=N [kube-apiserver flags...]
                         start an embedded etcd, then a real kube-apiserver on it
   controller-manager [kube-controller-manager flags...]
   kubectl [kubectl args...]   (also when invoked through a link named kubectl)
-  pki --dir DIR --name NAME --port N
+  pki --dir=DIR --name=NAME --port=N
                         write a cluster's CA, serving, admin and service-account keys and
                         an admin kubeconfig whose one context is named NAME
-  compact --etcd URL    compact etcd at its current revision (watchers then see 410 Gone)
+  compact --etcd=URL    compact etcd at its current revision (watchers then see 410 Gone)
   version
 `, "\n"))
 }
