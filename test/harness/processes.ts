@@ -79,7 +79,7 @@ export function startProcess(
     logFile,
     exited,
     isRunning: () => code === undefined,
-    stop: async (graceMs = 10_000) => {
+    stop: async (graceMs = 5_000) => {
       if (code !== undefined) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

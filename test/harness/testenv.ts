@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,9 +53,11 @@ export class TestEnv {
   readonly kubectlPath: string;
   readonly #clusters: TestCluster[] = [];
   readonly #detached: boolean;
+  readonly #removeDirOnStop: boolean;
 
-  constructor(dir: string, bin: string, detached: boolean) {
+  constructor(dir: string, bin: string, detached: boolean, removeDirOnStop = false) {
     this.dir = dir;
+    this.#removeDirOnStop = removeDirOnStop;
     this.bin = bin;
     this.kubectlPath = join(dirname(bin), 'kubectl');
     this.#detached = detached;
@@ -122,9 +124,10 @@ export class TestEnv {
     );
   }
 
-  /** Stops every cluster. Their files stay in `dir`. */
+  /** Stops every cluster. Their files stay in `dir`, unless it was a temporary directory of ours. */
   async stop(): Promise<void> {
     await Promise.all(this.#clusters.map((c) => c.stop()));
+    if (this.#removeDirOnStop) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -136,7 +139,7 @@ export class TestEnv {
 export async function startTestEnv(opts: TestEnvOptions): Promise<TestEnv> {
   const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'kubemci-testenv-')));
   mkdirSync(dir, { recursive: true });
-  const env = new TestEnv(dir, kubeTestenvBin(), opts.detached ?? false);
+  const env = new TestEnv(dir, kubeTestenvBin(), opts.detached ?? false, opts.dir === undefined);
   const names = [
     { name: 'registry', role: 'registry' as const },
     ...Array.from({ length: opts.members }, (_, i) => ({ name: `member-${i + 1}`, role: 'member' as const })),
