@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { compute } from '@googleapis/compute';
 import type { compute_v1 } from '@googleapis/compute';
 import type { ComputeBody, ObservedResource, ResourceKind } from '../model/gce.ts';
+import { revealSecrets } from '../model/secret-value.ts';
 import { unlimitedBudget } from './budget.ts';
 import type { RequestBudget } from './budget.ts';
 import { retryDelay, sendOnce, withRetries } from './call-layer.ts';
@@ -171,7 +172,8 @@ class ComputeClient implements GceClient {
 
   insert(kind: ResourceKind, body: ComputeBody): Promise<WriteResult> {
     const name = typeof body.name === 'string' ? body.name : '';
-    return this.#mutate(kind, 'insert', name, { requestBody: body }, body);
+    // Private keys travel as SecretValues that print as [redacted]; only the wire sees them.
+    return this.#mutate(kind, 'insert', name, { requestBody: revealSecrets(body) }, body);
   }
 
   update(kind: ResourceKind, name: string, body: ComputeBody): Promise<WriteResult> {

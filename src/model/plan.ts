@@ -21,7 +21,13 @@ export interface PlanStep extends ResourceRef {
   readonly method?: UpdateMethod;
   /** For update and delete of a resource that has one: the fingerprint we observed. */
   readonly fingerprint?: string;
-  /** Resources this step must wait for (their create/update must be DONE first). */
+  /**
+   * The resources this step's resource references, each with a step in the same plan: for a
+   * create, what its body references; for an update or recreate, that and what its observed body
+   * referenced that the plan deletes; for a delete, what its observed body referenced. A create,
+   * update or recreate waits for the non-delete steps it names (their operations DONE first); a
+   * delete of R waits for every step that names R. So deletes run in reverse dependency order.
+   */
   readonly dependsOn: readonly ResourceRef[];
 }
 
