@@ -71,12 +71,27 @@ export function watchSource<T extends KubernetesObject>(
     for (const l of listeners) l(e);
   };
 
+  // ListWatch keeps going if stopped while a list or a watch request is in flight; these two
+  // guards end both: a list that returns after stop fails, and every watch request is tracked
+  // and aborted on stop (or at once, if it connects after stop).
+  const requests = new Set<AbortController>();
+  const watch = new Watch(kc);
+  const trackingWatch = Object.assign(Object.create(Watch.prototype) as Watch, {
+    watch: async (...args: Parameters<Watch['watch']>) => {
+      const controller = await watch.watch(...args);
+      if (stopped) controller.abort();
+      else requests.add(controller);
+      controller.signal.addEventListener('abort', () => requests.delete(controller), { once: true });
+      return controller;
+    },
+  });
   const informer = new ListWatch<T>(
     path,
-    new Watch(kc),
+    trackingWatch,
     async () => {
       synced = false;
       const list = await listFn();
+      if (stopped) throw new Error(`watch ${opts.name} stopped`);
       // ListWatch fills its cache synchronously once this promise resolves; a macrotask runs
       // after that, so subscribers of 'synced' see a complete cache.
       setImmediate(() => {
@@ -147,6 +162,7 @@ export function watchSource<T extends KubernetesObject>(
       stopped = true;
       if (restartTimer) clearTimeout(restartTimer);
       await informer.stop();
+      for (const r of [...requests]) r.abort();
       for (const c of [...completions]) c();
     },
   };
