@@ -45,7 +45,11 @@ export interface SyncResult {
  * `maxRounds`. Never throws for GCE failures: they are in `apply.failures`. Throws PlanInputError
  * on a malformed desired graph.
  */
-export async function syncLoadBalancer(gce: GceClient, input: SyncInput, opts: SyncOptions = {}): Promise<SyncResult> {
+export async function syncLoadBalancer(
+  gce: GceClient,
+  input: SyncInput,
+  opts: SyncOptions = {},
+): Promise<SyncResult> {
   const maxRounds = opts.maxRounds ?? 3;
   let refresh = opts.refresh ?? false;
   for (let round = 1; ; round++) {
@@ -69,7 +73,9 @@ async function observeFor(gce: GceClient, input: SyncInput, refresh: boolean): P
   const all = await gce.observe(KINDS_IN_DEPENDENCY_ORDER, { refresh });
   const desiredNames = new Set(input.desired.map((d) => `${d.kind}/${d.name}`));
   const mine = all.filter(
-    (r) => isOwnedBy(r.body.description, input.instanceId, input.ingress) || desiredNames.has(`${r.kind}/${r.name}`),
+    (r) =>
+      isOwnedBy(r.body.description, input.instanceId, input.ingress) ||
+      desiredNames.has(`${r.kind}/${r.name}`),
   );
   // External resources (an adopted static IP, pre-shared certificates) carry another prefix, so
   // the prefix-filtered observation does not hold them: read each by name.

@@ -41,7 +41,10 @@ export interface EventRecorder {
  * write again: per object and reason, only a changed message is recorded. Failures to write an
  * Event are logged, never thrown: an Event is never worth failing a reconcile.
  */
-export function createEventRecorder(kc: KubeConfig, opts: { component: string; log: Logger; now?: () => number }): EventRecorder {
+export function createEventRecorder(
+  kc: KubeConfig,
+  opts: { component: string; log: Logger; now?: () => number },
+): EventRecorder {
   const api = kc.makeApiClient(CoreV1Api);
   const now = opts.now ?? Date.now;
   const last = new Map<string, string>();

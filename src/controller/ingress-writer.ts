@@ -32,7 +32,11 @@ export function createIngressWriter(kc: KubeConfig): IngressWriter {
         // `test` of an absent list fails when the field is missing rather than null.
         if (current.length === 0 && (err as { code?: number }).code === 422) {
           await api.patchNamespacedIngress(
-            { name, namespace, body: [{ op: 'add', path: '/metadata/finalizers', value: [CLEANUP_FINALIZER] }] },
+            {
+              name,
+              namespace,
+              body: [{ op: 'add', path: '/metadata/finalizers', value: [CLEANUP_FINALIZER] }],
+            },
             jsonPatch,
           );
           return;

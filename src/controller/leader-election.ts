@@ -62,7 +62,10 @@ export function runLeaderElection(kc: KubeConfig, opts: LeaderElectionOptions): 
     if (!lease) {
       await api.createNamespacedLease({
         namespace: opts.namespace,
-        body: { metadata: { name: opts.name, namespace: opts.namespace }, spec: { ...spec, acquireTime: micro(t), leaseTransitions: 0 } },
+        body: {
+          metadata: { name: opts.name, namespace: opts.namespace },
+          spec: { ...spec, acquireTime: micro(t), leaseTransitions: 0 },
+        },
       });
       return true;
     }
@@ -95,7 +98,10 @@ export function runLeaderElection(kc: KubeConfig, opts: LeaderElectionOptions): 
         lastRenew = now();
         if (!leader) {
           leader = true;
-          opts.log.info('became leader', { lease: `${opts.namespace}/${opts.name}`, identity: opts.identity });
+          opts.log.info('became leader', {
+            lease: `${opts.namespace}/${opts.name}`,
+            identity: opts.identity,
+          });
           resolveLeading();
         }
       } else if (leader) {
@@ -136,7 +142,10 @@ export function runLeaderElection(kc: KubeConfig, opts: LeaderElectionOptions): 
           await api.replaceNamespacedLease({
             name: opts.name,
             namespace: opts.namespace,
-            body: { ...lease, spec: { ...lease.spec, holderIdentity: '', renewTime: micro(0), leaseDurationSeconds: 1 } },
+            body: {
+              ...lease,
+              spec: { ...lease.spec, holderIdentity: '', renewTime: micro(0), leaseDurationSeconds: 1 },
+            },
           });
         }
       } catch (err) {

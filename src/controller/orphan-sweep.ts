@@ -51,12 +51,18 @@ export async function sweepOrphans(opts: SweepOptions): Promise<SweepResult> {
     );
     const deletes = result.plan.steps.filter((s) => s.op === 'delete');
     if (opts.dryRun) {
-      opts.log.info('orphan sweep (dry run): would delete', { ingress: key, resources: deletes.map((s) => `${s.kind}/${s.name}`) });
+      opts.log.info('orphan sweep (dry run): would delete', {
+        ingress: key,
+        resources: deletes.map((s) => `${s.kind}/${s.name}`),
+      });
       continue;
     }
     if (result.apply?.ok) {
       deleted += deletes.length;
-      opts.log.info('orphan sweep: deleted the load balancer of a deleted Ingress', { ingress: key, resources: deletes.length });
+      opts.log.info('orphan sweep: deleted the load balancer of a deleted Ingress', {
+        ingress: key,
+        resources: deletes.length,
+      });
     } else {
       failed++;
       opts.log.warn('orphan sweep: could not delete everything', {

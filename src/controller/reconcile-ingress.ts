@@ -6,7 +6,12 @@ import type { Logger } from '../log/logger.ts';
 import type { ClusterInfo } from '../model/cluster.ts';
 import type { Ingress } from '../model/ingress.ts';
 import type { MemberFacts } from '../model/member-facts.ts';
-import type { DerivedServiceSpec, SecretData, TranslateOptions, TranslateResult } from '../model/translate.ts';
+import type {
+  DerivedServiceSpec,
+  SecretData,
+  TranslateOptions,
+  TranslateResult,
+} from '../model/translate.ts';
 import { addressName } from '../naming/gce-names.ts';
 import type { Outcome } from '../pipeline/outcome.ts';
 import { isMulticlusterIngress } from '../translate/ingress-class.ts';
@@ -25,7 +30,10 @@ import {
 
 /** What the reconcile reads from the registry cluster (informer caches: no API call). */
 export interface RegistryView {
-  ingress(namespace: string, name: string): (Ingress & { metadata?: { deletionTimestamp?: unknown; finalizers?: string[] } }) | undefined;
+  ingress(
+    namespace: string,
+    name: string,
+  ): (Ingress & { metadata?: { deletionTimestamp?: unknown; finalizers?: string[] } }) | undefined;
   /** A Secret of the Ingress's namespace, decoded; undefined when absent. */
   secret(namespace: string, name: string): SecretData | undefined;
   /** The clusters of the inventory that may serve (trusted, not past their unreachable grace). */
@@ -54,7 +62,10 @@ export interface MemberView {
     opts: { readonly removeLeaving: boolean; readonly dryRun: boolean },
   ): Promise<{ readonly errors: readonly { cluster: string; message: string }[] }>;
   /** Removes every member-side object of this Ingress and forgets its needs. */
-  release(key: string, opts: { readonly dryRun: boolean }): Promise<{ readonly errors: readonly { cluster: string; message: string }[] }>;
+  release(
+    key: string,
+    opts: { readonly dryRun: boolean },
+  ): Promise<{ readonly errors: readonly { cluster: string; message: string }[] }>;
 }
 
 /** Writes to the Ingress object in the registry. */
@@ -62,7 +73,12 @@ export interface IngressWriter {
   addFinalizer(namespace: string, name: string): Promise<void>;
   removeFinalizer(namespace: string, name: string): Promise<void>;
   /** Writes the status annotation (or removes it with undefined) and the load-balancer IP. */
-  writeStatus(namespace: string, name: string, annotation: string | undefined, vip: string | undefined): Promise<void>;
+  writeStatus(
+    namespace: string,
+    name: string,
+    annotation: string | undefined,
+    vip: string | undefined,
+  ): Promise<void>;
 }
 
 /** Everything one reconcile uses; built once by the composition root. */
@@ -140,7 +156,12 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
 
   deps.onBackends?.(key, translation.backends);
   for (const p of translation.clusterProblems) {
-    deps.events.record(evTarget, 'Warning', EVENT_REASONS.clusterProblem, `cluster ${p.cluster}: ${p.message}`);
+    deps.events.record(
+      evTarget,
+      'Warning',
+      EVENT_REASONS.clusterProblem,
+      `cluster ${p.cluster}: ${p.message}`,
+    );
   }
 
   const services = [...new Set(translation.backends.map((b) => b.service))].sort();
@@ -153,14 +174,23 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
   };
   const before = await deps.members.sync(key, memberWant, { removeLeaving: false, dryRun: deps.dryRun });
   for (const e of before.errors) {
-    deps.events.record(evTarget, 'Warning', EVENT_REASONS.memberObjectsFailed, `cluster ${e.cluster}: ${e.message}`);
+    deps.events.record(
+      evTarget,
+      'Warning',
+      EVENT_REASONS.memberObjectsFailed,
+      `cluster ${e.cluster}: ${e.message}`,
+    );
   }
 
   let sync: SyncResult;
   try {
     sync = await syncLoadBalancer(
       deps.gce,
-      { instanceId: deps.translateOptions.instanceId, ingress: { namespace, name }, desired: translation.desired },
+      {
+        instanceId: deps.translateOptions.instanceId,
+        ingress: { namespace, name },
+        desired: translation.desired,
+      },
       // The cache is refreshed once per resync period for all Ingresses (drift detection),
       // never per Ingress: an unchanged resync must cost reads per page, not per Ingress.
       { dryRun: deps.dryRun },
@@ -171,10 +201,27 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
   if (sync.plan.problems.length > 0) {
     const message = sync.plan.problems.map((p) => p.message).join('; ');
     deps.events.record(evTarget, 'Warning', EVENT_REASONS.applyFailed, message);
-    const lastError = { reason: sync.plan.problems[0]!.code, message, at: new Date(deps.now()).toISOString() };
-    await writeStatus(deps, namespace, name, statusAnnotation, translation, undefined, meta.generation, lastError);
+    const lastError = {
+      reason: sync.plan.problems[0]!.code,
+      message,
+      at: new Date(deps.now()).toISOString(),
+    };
+    await writeStatus(
+      deps,
+      namespace,
+      name,
+      statusAnnotation,
+      translation,
+      undefined,
+      meta.generation,
+      lastError,
+    );
     // A resource in our way is not ours to remove; a missing external one may appear later.
-    return { kind: 'error', error: new Error(message), terminal: sync.plan.problems.every((p) => p.code === 'NotOwned') };
+    return {
+      kind: 'error',
+      error: new Error(message),
+      terminal: sync.plan.problems.every((p) => p.code === 'NotOwned'),
+    };
   }
   const apply = sync.apply!;
   const changed = sync.plan.steps.filter((s) => s.op !== 'nothing');
@@ -182,9 +229,17 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
     const created = sync.observed.length === 0;
     const summary = describeChanges(changed);
     if (apply.ok) {
-      deps.events.record(evTarget, 'Normal', created ? EVENT_REASONS.created : EVENT_REASONS.updated, summary);
+      deps.events.record(
+        evTarget,
+        'Normal',
+        created ? EVENT_REASONS.created : EVENT_REASONS.updated,
+        summary,
+      );
     }
-    log.info(apply.ok ? 'load balancer changed' : 'load balancer partly changed', { changes: summary, rounds: sync.rounds });
+    log.info(apply.ok ? 'load balancer changed' : 'load balancer partly changed', {
+      changes: summary,
+      rounds: sync.rounds,
+    });
     // Changes while the spec is the one already converged on are drift corrected.
     const converged = parseIngressStatus(statusAnnotation);
     if (!created && converged?.observedGeneration === meta.generation && !converged?.lastError) {
@@ -204,11 +259,17 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
   const vip = await readVip(deps, namespace, name, ingress);
   await writeStatus(deps, namespace, name, statusAnnotation, translation, vip, meta.generation, undefined);
   if (after.errors.length > 0) {
-    return { kind: 'error', error: new Error(after.errors.map((e) => `cluster ${e.cluster}: ${e.message}`).join('; ')), terminal: false };
+    return {
+      kind: 'error',
+      error: new Error(after.errors.map((e) => `cluster ${e.cluster}: ${e.message}`).join('; ')),
+      terminal: false,
+    };
   }
   // NEGs or instance groups not reported yet: their member watch will trigger us, but poll too
   // in case the report never comes (the status says what is missing).
-  const waiting = translation.clusterProblems.some((p) => p.code === 'NegNotReady' || p.code === 'InstanceGroupsMissing');
+  const waiting = translation.clusterProblems.some(
+    (p) => p.code === 'NegNotReady' || p.code === 'InstanceGroupsMissing',
+  );
   return waiting ? { kind: 'requeue', after: 30_000 } : { kind: 'ok' };
 }
 
@@ -245,12 +306,20 @@ async function teardown(
     return { kind: 'error', error: err instanceof Error ? err : new Error(String(err)), terminal: false };
   }
   if (deps.dryRun) {
-    log.info('dry run: would delete the load balancer', { changes: describeChanges(sync.plan.steps.filter((s) => s.op !== 'nothing')) });
+    log.info('dry run: would delete the load balancer', {
+      changes: describeChanges(sync.plan.steps.filter((s) => s.op !== 'nothing')),
+    });
     return { kind: 'ok' };
   }
   if (!sync.apply?.ok) {
-    const error = sync.apply?.failures[0]?.error ?? new Error(sync.plan.problems.map((p) => p.message).join('; '));
-    deps.events.record(evTarget, 'Warning', EVENT_REASONS.applyFailed, `deleting the load balancer: ${error.message}`);
+    const error =
+      sync.apply?.failures[0]?.error ?? new Error(sync.plan.problems.map((p) => p.message).join('; '));
+    deps.events.record(
+      evTarget,
+      'Warning',
+      EVENT_REASONS.applyFailed,
+      `deleting the load balancer: ${error.message}`,
+    );
     log.error('teardown failed; will retry', { error });
     return { kind: 'error', error, terminal: false };
   }
@@ -262,7 +331,12 @@ async function teardown(
     return { kind: 'error', error: new Error(message), terminal: false };
   }
   if (sync.plan.steps.some((s) => s.op === 'delete')) {
-    deps.events.record(evTarget, 'Normal', EVENT_REASONS.deleted, describeChanges(sync.plan.steps.filter((s) => s.op !== 'nothing')));
+    deps.events.record(
+      evTarget,
+      'Normal',
+      EVENT_REASONS.deleted,
+      describeChanges(sync.plan.steps.filter((s) => s.op !== 'nothing')),
+    );
   }
   if (!deleting) await deps.writer.writeStatus(namespace, name, undefined, undefined);
   await deps.writer.removeFinalizer(namespace, name);
@@ -272,7 +346,12 @@ async function teardown(
   return { kind: 'ok' };
 }
 
-async function readVip(deps: ReconcileDeps, namespace: string, name: string, ingress: Ingress): Promise<string | undefined> {
+async function readVip(
+  deps: ReconcileDeps,
+  namespace: string,
+  name: string,
+  ingress: Ingress,
+): Promise<string | undefined> {
   const staticName = ingress.metadata?.annotations?.['kubernetes.io/ingress.global-static-ip-name'];
   const addr = staticName || addressName({ instanceId: deps.translateOptions.instanceId, namespace, name });
   const found = await deps.gce.get('addresses', addr).catch(() => undefined);

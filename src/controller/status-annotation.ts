@@ -127,7 +127,11 @@ export function healthKey(backendService: string, cluster: string): string {
  * current annotation (ignoring `lastChange` and the health-check time stamps), so resyncs that
  * find nothing new write nothing.
  */
-export function statusToWrite(current: string | undefined, next: IngressStatus, now: string): string | undefined {
+export function statusToWrite(
+  current: string | undefined,
+  next: IngressStatus,
+  now: string,
+): string | undefined {
   const previous = parseIngressStatus(current);
   if (previous && sameContent(previous, next)) return undefined;
   return JSON.stringify({ ...next, lastChange: now });

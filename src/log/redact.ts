@@ -3,7 +3,8 @@
  * private keys, tokens, kubeconfigs and the values of fields whose names say they are secret.
  */
 
-const SECRET_FIELD = /(^|[-_.])(token|password|passwd|client[-_]?secret|private[-_]?key|client[-_]?key|key[-_]?data|kubeconfig|authorization|credentials?|tls\.key|access[-_]?token)$/i;
+const SECRET_FIELD =
+  /(^|[-_.])(token|password|passwd|client[-_]?secret|private[-_]?key|client[-_]?key|key[-_]?data|kubeconfig|authorization|credentials?|tls\.key|access[-_]?token)$/i;
 const PEM_PRIVATE = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 // JSON Web Tokens (service-account tokens): three base64url parts, the first a JSON header.

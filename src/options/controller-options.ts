@@ -147,7 +147,8 @@ export function parseControllerOptions(argv: readonly string[]): ControllerOptio
   };
   const positiveInt = (flag: string, value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new OptionsError(`--${flag} must be a whole number ≥ 1, got ${value}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new OptionsError(`--${flag} must be a whole number ≥ 1, got ${value}`);
     return n;
   };
   const list = (value: string) =>
@@ -156,7 +157,8 @@ export function parseControllerOptions(argv: readonly string[]): ControllerOptio
       .map((s) => s.trim())
       .filter(Boolean);
   const inventoryNamespaces = list(v['inventory-namespaces']);
-  if (inventoryNamespaces.length === 0) throw new OptionsError('--inventory-namespaces must name at least one namespace');
+  if (inventoryNamespaces.length === 0)
+    throw new OptionsError('--inventory-namespaces must name at least one namespace');
   const logLevel = v['log-level'];
   if (logLevel !== 'error' && logLevel !== 'warn' && logLevel !== 'info' && logLevel !== 'debug') {
     throw new OptionsError(`--log-level must be error, warn, info or debug, got ${logLevel}`);

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/log/logger.ts';
 import { REDACTED, redact, redactText } from '../../../src/log/redact.ts';
 
-const KEY = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5dABCDEF\n-----END EC PRIVATE KEY-----';
+const KEY =
+  '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5dABCDEF\n-----END EC PRIVATE KEY-----';
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJlc2lnbmF0dXJl';
 
 describe('redact', () => {
