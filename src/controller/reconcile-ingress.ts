@@ -42,8 +42,8 @@ export interface RegistryView {
 
 /** What the reconcile needs from member clusters. */
 export interface MemberView {
-  /** Last-known facts of one member for one namespace; undefined when not connected yet. */
-  facts(cluster: string, namespace: string): MemberFacts | undefined;
+  /** Last-known facts of one member for one Ingress's namespace; undefined when not connected yet. */
+  facts(cluster: string, namespace: string, ingress: string): MemberFacts | undefined;
   /**
    * Declares what this Ingress needs from members (so their watches cover it and member changes
    * reach this key), and keeps the member-side objects it owns: derived Services (`neg`), the
@@ -276,7 +276,8 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
 function gatherInput(deps: ReconcileDeps, namespace: string, ingress: Ingress) {
   const clusters = deps.registry.clusters();
   const memberFacts: Record<string, MemberFacts | undefined> = {};
-  for (const c of clusters) memberFacts[c.name] = deps.members.facts(c.name, namespace);
+  const name = ingress.metadata?.name ?? '';
+  for (const c of clusters) memberFacts[c.name] = deps.members.facts(c.name, namespace, name);
   const secrets: Record<string, SecretData | undefined> = {};
   for (const tls of ingress.spec?.tls ?? []) {
     if (tls.secretName) secrets[tls.secretName] = deps.registry.secret(namespace, tls.secretName);

@@ -1,10 +1,7 @@
 import { stableStringify } from '../util/stable-json.ts';
 import type { ClusterProblem, TranslateResult } from '../model/translate.ts';
 
-/** The annotation holding our status on each multicluster Ingress. */
-export const STATUS_ANNOTATION = 'kubemci.io/status';
-/** The finalizer that keeps an Ingress until its load balancer is gone. */
-export const CLEANUP_FINALIZER = 'kubemci.io/cleanup';
+export { CLEANUP_FINALIZER, STATUS_ANNOTATION } from '../pipeline/own-fields.ts';
 /** Version of the status format; bumped on any incompatible change. */
 export const STATUS_VERSION = 1;
 

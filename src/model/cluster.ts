@@ -11,3 +11,10 @@ export interface ClusterInfo {
   /** Traffic: `kubemci.io/capacity` (0, or 0.1 to 1.0) and `kubemci.io/drain` (`true`). */
   readonly annotations?: Readonly<Record<string, string>>;
 }
+
+/** The Cluster Registry's API: `clusters.clusterregistry.k8s.io/v1alpha1`. */
+export const CLUSTER_API = {
+  group: 'clusterregistry.k8s.io',
+  version: 'v1alpha1',
+  plural: 'clusters',
+} as const;

@@ -5,11 +5,9 @@
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
 
 /** The Cluster Registry API: group, version and plural for the custom-objects client. */
-export const CLUSTER_API = {
-  group: 'clusterregistry.k8s.io',
-  version: 'v1alpha1',
-  plural: 'clusters',
-} as const;
+import { CLUSTER_API } from '../../model/cluster.ts';
+
+export { CLUSTER_API };
 
 /** The resource as kubectl names it, for messages and `-o name`. */
 export const CLUSTER_RESOURCE = 'cluster.clusterregistry.k8s.io';
