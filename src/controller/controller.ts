@@ -216,6 +216,9 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
 
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
+  // The pipeline completes once its key source has stopped and in-flight reconciles finished.
+  let resolveDrained!: () => void;
+  const drained = new Promise<void>((r) => (resolveDrained = r));
   let pipeline: Subscription | undefined;
 
   const startWork = () => {
@@ -263,7 +266,7 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
     );
     pipeline = results$.subscribe({
       error: (err: unknown) => log.error('pipeline stopped', { error: err }),
-      complete: () => resolveDone(),
+      complete: () => resolveDrained(),
     });
     // Drift is not watched: every resync period the cache is dropped once, for all Ingresses.
     timers.push(setInterval(() => gce.refresh(), opts.resyncPeriodMs));
@@ -317,9 +320,9 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
     stoppingNow = true;
     log.info('stopping: finishing in-flight reconciles', { graceMs });
     stopping.next();
-    if (!pipeline) resolveDone();
+    if (!pipeline) resolveDrained();
     const timeout = new Promise<void>((r) => setTimeout(r, graceMs).unref());
-    await Promise.race([done, timeout]);
+    await Promise.race([drained, timeout]);
     pipeline?.unsubscribe();
     for (const t of timers) clearInterval(t);
     healthLoop?.stop();

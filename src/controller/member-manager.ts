@@ -19,9 +19,7 @@ import type { MemberView } from './reconcile-ingress.ts';
 
 /** What the manager needs from the inventory. */
 export interface MemberSessions {
-  session(
-    cluster: string,
-  ):
+  session(cluster: string):
     | {
         facts(namespace: string, options?: { ingress?: string }): MemberFacts;
         setNeeds(needs: readonly MemberNeed[]): void;

@@ -7,3 +7,5 @@ export type { KindRules } from './kind-rules.ts';
 export { diffBodies } from './compare.ts';
 export type { CompareRules, Difference } from './compare.ts';
 export { observedReferences, refKey } from './references.ts';
+export { classifyFirewallChange } from './firewall-order.ts';
+export type { FirewallChange } from './firewall-order.ts';

@@ -5,6 +5,7 @@ import type { CheckedPlan, PlanProblem, PlanStep } from '../model/plan.ts';
 import { isOwnedBy, parseOwnership } from '../naming/ownership.ts';
 import { diffBodies, topField } from './compare.ts';
 import type { Difference } from './compare.ts';
+import { orderAroundFirewalls } from './firewall-order.ts';
 import { KIND_RULES } from './kind-rules.ts';
 import { observedReferences, refKey } from './references.ts';
 
@@ -169,6 +170,13 @@ function checkUnique(resources: readonly ResourceRef[], what: string): void {
  *   names, and a delete of R after every step that names R. So creates and updates go in
  *   dependency order, deletes in reverse, and a rotated certificate is created, the proxy
  *   repointed, then the old certificate deleted. (This is how src/apply reads it.)
+ * - `dependsOn` also carries the order of firewall changes, which reference nothing (see
+ *   `orderAroundFirewalls`): a firewall step that only opens (a create, an update that only adds)
+ *   is named by every backend service create, update or recreate, so it goes first; one that
+ *   closes anything (an update that removes, even if it also adds; a recreate) names every
+ *   create, update or recreate of backend services, URL maps, target proxies and forwarding rules,
+ *   so it goes last; a firewall delete is named by every backend service step and every other
+ *   firewall write, so it goes after them.
  *
  * Steps are listed creates-first in dependency order, then deletes in reverse order. Throws
  * PlanInputError when a list names a resource twice or a desired dependency is not desired.
@@ -261,5 +269,6 @@ export function plan(
         .sort(byKindThenName),
     });
   }
-  return { steps: all, problems };
+  const desiredByKey = new Map(desired.map((r) => [refKey(r), r] as const));
+  return { steps: orderAroundFirewalls(all, observedByKey, desiredByKey), problems };
 }

@@ -33,6 +33,8 @@ export interface World {
 /** The controller running as its own process. */
 export interface ControllerProcess {
   readonly child: ChildProcess;
+  /** The /metrics, /healthz and /readyz port. */
+  readonly metricsPort: number;
   readonly logFile: string;
   log(): string;
   /** SIGTERM and wait for exit. */
@@ -142,8 +144,12 @@ export async function startWorld(
         { stdio: ['ignore', fd, fd], env: kubectlEnv() },
       );
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      let metricsPort = 0;
       const proc: ControllerProcess = {
         child,
+        get metricsPort() {
+          return metricsPort;
+        },
         logFile,
         log: () => readFileSync(logFile, 'utf8'),
         async stop(signal = 'SIGTERM') {
@@ -156,13 +162,18 @@ export async function startWorld(
         },
       };
       children.push(proc);
-      await pollUntil(
+      const running = await pollUntil(
         'the controller to log "running"',
-        async () => (proc.log().includes('"running"') ? true : undefined),
+        async () =>
+          proc
+            .log()
+            .split('\n')
+            .find((l) => l.includes('"message":"running"')),
         30_000,
       ).catch((err: Error) => {
         throw new Error(`${err.message}\n${proc.log().slice(-3000)}`);
       });
+      metricsPort = (JSON.parse(running) as { metricsPort: number }).metricsPort;
       return proc;
     },
     async stop() {

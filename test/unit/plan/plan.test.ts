@@ -4,6 +4,7 @@ import type { DesiredResource, ObservedResource, ResourceKind, ResourceRef } fro
 import type { Ingress } from '../../../src/model/ingress.ts';
 import type { MemberFacts } from '../../../src/model/member-facts.ts';
 import type { CheckedPlan, PlanStep } from '../../../src/model/plan.ts';
+import { buildStepGraph } from '../../../src/apply/step-graph.ts';
 import { derivedServiceName } from '../../../src/naming/gce-names.ts';
 import { ownershipDescription } from '../../../src/naming/ownership.ts';
 import { describePlan, hasChanges } from '../../../src/plan/describe-plan.ts';
@@ -175,10 +176,13 @@ describe('plan: creating and keeping', () => {
     const p = plan([], desired, options);
     expect(p.problems).to.deep.equal([]);
     expect(p.steps.map((s) => s.op)).to.deep.equal(desired.map(() => 'create'));
+    const firewall = ref('firewalls', nameOf(desired, 'firewalls'));
     for (const step of p.steps) {
       const resource = desired.find((d) => d.kind === step.kind && d.name === step.name)!;
       expect(step.body).to.equal(resource.body);
-      expect(step.dependsOn).to.deep.equal(resource.dependsOn);
+      // Backend services also wait for the new firewall rule, so their health checks pass at once.
+      const order = step.kind === 'backendServices' ? [firewall] : [];
+      expect(step.dependsOn).to.deep.equal([...resource.dependsOn, ...order]);
     }
     const fr = find(p, 'globalForwardingRules');
     expect(fr.dependsOn).to.deep.include(ref('addresses', nameOf(desired, 'addresses')));
@@ -443,7 +447,8 @@ describe('plan: deleting', () => {
       'backendServices',
       'backendServices',
     ]);
-    expect(step('backendServices').dependsOn.map((d) => d.kind)).to.deep.equal(['healthChecks']);
+    // A backend service delete also names the firewall, so the rule goes only once it is gone.
+    expect(step('backendServices').dependsOn.map((d) => d.kind)).to.deep.equal(['healthChecks', 'firewalls']);
     for (const leaf of ['healthChecks', 'sslCertificates', 'firewalls', 'addresses'] as const) {
       expect(step(leaf).dependsOn).to.deep.equal([]);
     }
@@ -454,6 +459,7 @@ describe('plan: deleting', () => {
     expect(last('targetHttpsProxies')).to.be.lessThan(first('urlMaps'));
     expect(last('urlMaps')).to.be.lessThan(first('backendServices'));
     expect(last('backendServices')).to.be.lessThan(first('healthChecks'));
+    expect(last('backendServices')).to.be.lessThan(first('firewalls'));
     // The list itself is in reverse dependency order.
     expect(p.steps[0]!.kind).to.equal('globalForwardingRules');
     expect(p.steps.at(-1)!.kind).to.equal('addresses');
@@ -484,6 +490,201 @@ describe('plan: deleting', () => {
       'delete backendServices',
       'delete healthChecks',
     ]);
+  });
+});
+
+describe('plan: firewall order', () => {
+  const routingKinds: readonly ResourceKind[] = [
+    'backendServices',
+    'urlMaps',
+    'targetHttpProxies',
+    'targetHttpsProxies',
+    'globalForwardingRules',
+  ];
+  const isWrite = (s: PlanStep) => s.op === 'create' || s.op === 'update' || s.op === 'recreate';
+  const names = (s: PlanStep, r: ResourceRef) =>
+    s.dependsOn.some((d) => d.kind === r.kind && d.name === r.name);
+  const withFirewall = (observed: ObservedResource[], change: (body: Record<string, unknown>) => void) =>
+    observed.map((o) => {
+      if (o.kind !== 'firewalls') return o;
+      const body = structuredClone(o.body) as Record<string, unknown>;
+      change(body);
+      return { ...o, body };
+    });
+  // Writes to every routing kind at once: capacity (backend services), a path (URL map), a stale
+  // proxy URL map and a stale forwarding-rule target.
+  const desiredRouting = () => desiredFor({ capacity: '0.5', extraPath: true });
+  const staleRouting = (observed: ObservedResource[]) =>
+    observed.map((o) =>
+      o.kind === 'targetHttpProxies'
+        ? { ...o, body: { ...o.body, urlMap: 'projects/demo-project/global/urlMaps/old' } }
+        : o.kind === 'globalForwardingRules'
+          ? { ...o, body: { ...o.body, target: 'projects/demo-project/global/targetHttpProxies/old' } }
+          : o,
+    );
+  // A few schedules an applier may choose among ready steps; the applier's own graph (which also
+  // orders deletes after updates of kinds that may reference them) must have no cycle either.
+  const schedules = (p: CheckedPlan) => {
+    expect([...buildStepGraph(p.steps).cyclic], 'steps on a cycle').to.deep.equal([]);
+    return [[], [1, 1, 1, 1], [2, 0, 3, 1, 2, 5], [5, 4, 3, 2, 1, 0, 7, 7]].map((picks) =>
+      schedule(p, picks),
+    );
+  };
+
+  /** Asserts the firewall update goes after every routing write, in every schedule tried. */
+  function expectClosesLast(p: CheckedPlan): void {
+    const firewall = find(p, 'firewalls');
+    expect(firewall.op).to.equal('update');
+    const routing = p.steps.filter((s) => routingKinds.includes(s.kind) && isWrite(s));
+    expect(routing.map((s) => s.kind)).to.include.members(
+      routingKinds.filter((k) => k !== 'targetHttpsProxies'),
+    );
+    for (const step of routing) {
+      expect(names(firewall, step), `firewall names ${step.kind}/${step.name}`).to.equal(true);
+      expect(names(step, firewall), `${step.kind} names the firewall`).to.equal(false);
+    }
+    for (const order of schedules(p)) {
+      const at = order.findIndex((s) => s.kind === 'firewalls');
+      for (const step of routing) expect(order.indexOf(step)).to.be.lessThan(at);
+    }
+  }
+
+  it('narrows the firewall after every routing write when a node tag goes (a cluster leaving)', () => {
+    const observed = staleRouting(applied(desiredFor({ tags: ['node', 'leaving'] })));
+    const p = plan(observed, desiredRouting(), options);
+    expect(find(p, 'firewalls').reason).to.include('targetTags');
+    expectClosesLast(p);
+  });
+
+  it('narrows the firewall after every routing write when a port goes', () => {
+    const observed = withFirewall(staleRouting(applied(desiredFor())), (body) => {
+      body.allowed = [{ IPProtocol: 'TCP', ports: ['8080', '30000-32767'] }];
+    });
+    expectClosesLast(plan(observed, desiredRouting(), options));
+  });
+
+  it('narrows the firewall after every routing write when a source range goes', () => {
+    const observed = withFirewall(staleRouting(applied(desiredFor())), (body) => {
+      body.sourceRanges = [...(body.sourceRanges as string[]), '10.0.0.0/8'];
+    });
+    expectClosesLast(plan(observed, desiredRouting(), options));
+  });
+
+  it('runs an update that both opens and closes (a port 80 -> 81) last, as one that closes', () => {
+    const observed = withFirewall(staleRouting(applied(desiredFor())), (body) => {
+      body.allowed = [{ IPProtocol: 'tcp', ports: ['8081'] }];
+    });
+    const p = plan(observed, desiredRouting(), options);
+    expect(find(p, 'firewalls').reason).to.include('allowed');
+    expectClosesLast(p);
+  });
+
+  it('widens the firewall before the backend services when it only adds (a cluster joining)', () => {
+    const p = plan(
+      applied(desiredFor()),
+      desiredFor({ tags: ['node', 'joining'], capacity: '0.5', extraPath: true }),
+      options,
+    );
+    const firewall = find(p, 'firewalls');
+    expect(firewall.op).to.equal('update');
+    expect(firewall.dependsOn).to.deep.equal([]);
+    const services = p.steps.filter((s) => s.kind === 'backendServices');
+    expect(services.map((s) => s.op)).to.deep.equal(['update', 'update']);
+    for (const service of services) expect(names(service, firewall)).to.equal(true);
+    // A URL map routes only to backend services, which wait for the rule themselves.
+    expect(names(find(p, 'urlMaps'), firewall)).to.equal(false);
+    for (const order of schedules(p)) {
+      const at = order.indexOf(firewall);
+      for (const service of services) expect(order.indexOf(service)).to.be.greaterThan(at);
+    }
+  });
+
+  it('leaves the order alone when the firewall does not change', () => {
+    const p = plan(applied(desiredFor()), desiredRouting(), options);
+    expect(find(p, 'firewalls').op).to.equal('nothing');
+    const desired = desiredRouting();
+    for (const step of p.steps.filter(isWrite)) {
+      const resource = desired.find((d) => d.kind === step.kind && d.name === step.name)!;
+      expect(step.dependsOn, `${step.kind}/${step.name}`).to.deep.equal(resource.dependsOn);
+    }
+  });
+
+  it('deletes a firewall that moves to another name after its replacement and the backend services', () => {
+    const desired = desiredFor({ capacity: '0.5' });
+    const newName = nameOf(desired, 'firewalls');
+    const observed = applied(desiredFor()).map((o) =>
+      o.kind === 'firewalls' ? { ...o, name: 'mci2-fw-old', body: { ...o.body, name: 'mci2-fw-old' } } : o,
+    );
+    const p = plan(observed, desired, options);
+    const created = find(p, 'firewalls', newName);
+    const old = find(p, 'firewalls', 'mci2-fw-old');
+    expect([created.op, old.op]).to.deep.equal(['create', 'delete']);
+    expect(created.dependsOn).to.deep.equal([ref('firewalls', 'mci2-fw-old')]);
+    const services = p.steps.filter((s) => s.kind === 'backendServices');
+    for (const service of services) {
+      expect(service.op).to.equal('update');
+      expect(names(service, created) && names(service, old)).to.equal(true);
+    }
+    for (const order of schedules(p)) {
+      const kinds = order.map((s) => `${s.op} ${s.kind}`);
+      expect(kinds[0]).to.equal('create firewalls');
+      expect(kinds.at(-1)).to.equal('delete firewalls');
+    }
+  });
+
+  it('deletes the firewall only after the backend services are gone when the Ingress goes', () => {
+    const p = plan(applied(desiredFor({ tls: true })), [], options);
+    const firewall = find(p, 'firewalls');
+    const services = p.steps.filter((s) => s.kind === 'backendServices');
+    expect(services).to.have.length(2);
+    for (const service of services) expect(names(service, firewall)).to.equal(true);
+    for (const order of schedules(p)) {
+      const at = order.indexOf(firewall);
+      for (const service of services) expect(order.indexOf(service)).to.be.lessThan(at);
+    }
+  });
+
+  it('property: any change orders an opening firewall before and a closing one after the backends', () => {
+    const graphs = [
+      desiredFor(),
+      desiredFor({ tags: ['node', 'extra'], capacity: '0.5' }),
+      desiredFor({ tags: ['extra'], extraPath: true, tls: true }),
+      desiredFor({ capacity: '0', probePath: '/ready' }),
+    ];
+    fc.assert(
+      fc.property(
+        fc.nat({ max: graphs.length - 1 }),
+        fc.nat({ max: graphs.length }),
+        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+        (from, to, picks) => {
+          const desired = graphs[to] ?? [];
+          const p = plan(applied(graphs[from]!), desired, options);
+          expect([...buildStepGraph(p.steps).cyclic], 'steps on a cycle').to.deep.equal([]);
+          const order = schedule(p, picks);
+          const at = (s: PlanStep) => order.indexOf(s);
+          const firewalls = order.filter((s) => s.kind === 'firewalls');
+          for (const firewall of firewalls) {
+            const observedTags = graphs[from]!.find((d) => d.kind === 'firewalls')!.body
+              .targetTags as string[];
+            const desiredTags = (desired.find((d) => d.kind === 'firewalls')?.body.targetTags ??
+              []) as string[];
+            const closes = firewall.op === 'delete' || observedTags.some((t) => !desiredTags.includes(t));
+            for (const step of order) {
+              if (!routingKinds.includes(step.kind)) continue;
+              if (closes && (isWrite(step) || (firewall.op === 'delete' && step.kind === 'backendServices')))
+                expect(at(step), `${step.op} ${step.kind} before ${firewall.op} firewall`).to.be.lessThan(
+                  at(firewall),
+                );
+              if (!closes && step.kind === 'backendServices' && isWrite(step))
+                expect(at(step), `${step.op} ${step.kind} after ${firewall.op} firewall`).to.be.greaterThan(
+                  at(firewall),
+                );
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 
