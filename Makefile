@@ -50,3 +50,8 @@ demo: setup ## walk through the test environment and the controller end to end
 
 clean: ## remove build output in the clone (the caches outside it stay)
 	rm -rf dist .testenv
+
+.PHONY: image
+image: ## build the controller image kubemci-controller:<version> (needs a running Docker engine)
+	@docker info >/dev/null 2>&1 || { echo "make image: no Docker engine is available here ('docker info' failed); build the image on a machine with a running Docker engine" >&2; exit 1; }
+	docker build -t kubemci-controller -t kubemci-controller:$$(node -p 'require("./package.json").version') .
