@@ -122,6 +122,7 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
     statusPeriodMs: opts.clusterStatusPeriodMs,
     unreachableGraceMs: opts.unreachableGraceMs,
     dryRun: opts.dryRun,
+    canWrite: () => !leader || leader.isLeader(),
     log: log.child({ component: 'inventory' }),
     metrics,
   });
@@ -192,6 +193,7 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
     health: () => healthLoop?.health() ?? new Map(),
     now: Date.now,
     dryRun: opts.dryRun,
+    factsGraceActive: (cluster) => inventory.factsGraceActive(cluster),
   };
 
   const http = await startHttpServer({

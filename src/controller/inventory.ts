@@ -33,6 +33,8 @@ export type ClusterState = 'ready' | 'unreachable' | 'refused';
 
 interface Entry {
   cluster: ClusterObject;
+  /** When this process first saw the Cluster. */
+  readonly since: number;
   state: ClusterState;
   reason: string;
   message: string;
@@ -58,6 +60,8 @@ export interface InventoryOptions {
   /** An unreachable member's backends are kept this long, then it stops being offered. */
   readonly unreachableGraceMs: number;
   readonly dryRun: boolean;
+  /** Whether this replica may write Cluster conditions (the leader; always without election). */
+  readonly canWrite?: () => boolean;
   readonly log: Logger;
   readonly metrics?: ControllerMetrics;
   readonly now?: () => number;
@@ -125,6 +129,10 @@ export class Inventory {
         else if (e.type === 'deleted') void this.#remove(e.object);
       }),
       merge(...this.#secrets.map((s) => s.events$)).subscribe((e) => {
+        if (e.type === 'synced' && this.#secretsSynced()) {
+          for (const entry of this.#entries.values()) void this.#evaluate(entry.cluster, { probe: true });
+          return;
+        }
         if (e.type !== 'added' && e.type !== 'updated' && e.type !== 'deleted') return;
         const ns = e.object.metadata?.namespace;
         for (const entry of this.#entries.values()) {
@@ -175,6 +183,15 @@ export class Inventory {
       });
     }
     return out;
+  }
+
+  /**
+   * True while a cluster seen by this process for less than the unreachable grace period may
+   * still deliver its first facts (see ReconcileDeps.factsGraceActive).
+   */
+  factsGraceActive(name: string): boolean {
+    const e = this.#entries.get(name);
+    return e !== undefined && this.#now() - e.since < this.#opts.unreachableGraceMs;
   }
 
   /** The member session of a cluster, when connected. */
@@ -246,6 +263,7 @@ export class Inventory {
     }
     const entry: Entry = existing ?? {
       cluster,
+      since: this.#now(),
       state: 'refused',
       reason: 'Connecting',
       message: 'connecting',
@@ -319,6 +337,10 @@ export class Inventory {
     }
   }
 
+  #secretsSynced(): boolean {
+    return this.#secrets.every((s) => s.health().synced);
+  }
+
   #secretOf(namespace: string, name: string) {
     const s = this.#secrets[this.#opts.inventoryNamespaces.indexOf(namespace)]?.get(name, namespace);
     return s ? { metadata: { annotations: s.metadata?.annotations ?? {} }, data: s.data ?? {} } : undefined;
@@ -364,7 +386,7 @@ export class Inventory {
     message: string,
     entry?: Entry,
   ): Promise<void> {
-    if (this.#opts.dryRun) return;
+    if (this.#opts.dryRun || !(this.#opts.canWrite?.() ?? true)) return;
     const now = this.#now();
     const status = state === 'ready' ? 'True' : 'False';
     const key = `${status}|${reason}|${message}`;

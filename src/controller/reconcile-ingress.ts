@@ -97,6 +97,11 @@ export interface ReconcileDeps {
   readonly health?: () => ReadonlyMap<string, BackendHealth>;
   readonly now: () => number;
   readonly dryRun: boolean;
+  /**
+   * Whether a cluster whose facts are not known yet (just connected, or the controller just
+   * started) may still deliver them: while true, an Ingress it was serving is not changed.
+   */
+  readonly factsGraceActive?: (cluster: string) => boolean;
 }
 
 const target = (namespace: string, name: string, uid?: string): EventTarget => ({
@@ -140,6 +145,44 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
   const evTarget = target(namespace, name, meta.uid);
   const statusAnnotation = meta.annotations?.[STATUS_ANNOTATION];
 
+  const services = [...new Set(translation.backends.map((b) => b.service))].sort();
+  const memberWant = {
+    ingress,
+    mode: translation.backendMode,
+    clusters: translation.selectedClusters,
+    services,
+    derivedServices: translation.derivedServices,
+  };
+  const before = await deps.members.sync(key, memberWant, { removeLeaving: false, dryRun: deps.dryRun });
+  for (const e of before.errors) {
+    deps.events.record(
+      evTarget,
+      'Warning',
+      EVENT_REASONS.memberObjectsFailed,
+      `cluster ${e.cluster}: ${e.message}`,
+    );
+  }
+
+  // After a restart (or a reconnect) a member's facts take a moment to arrive. Planning without
+  // them would detach a cluster that is serving, so an Ingress whose serving clusters are not
+  // all known yet waits, within the grace period, and GCE stays as it is.
+  const previous = parseIngressStatus(statusAnnotation);
+  const serving = new Set(
+    previous?.clusters.filter((c) => c.backends.some((b) => b.groups.length > 0)).map((c) => c.name),
+  );
+  const waitingFor = translation.selectedClusters.filter((c) => {
+    const facts = input.memberFacts[c];
+    return (
+      serving.has(c) &&
+      (facts === undefined || facts.services === undefined) &&
+      (deps.factsGraceActive?.(c) ?? true)
+    );
+  });
+  if (waitingFor.length > 0) {
+    log.debug('waiting for member facts before changing the load balancer', { clusters: waitingFor });
+    return { kind: 'requeue', after: 2_000 };
+  }
+
   if (translation.errors.length > 0) {
     const message = translation.errors.map((e) => e.message).join('; ');
     deps.events.record(evTarget, 'Warning', EVENT_REASONS.translateFailed, message);
@@ -161,24 +204,6 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
       'Warning',
       EVENT_REASONS.clusterProblem,
       `cluster ${p.cluster}: ${p.message}`,
-    );
-  }
-
-  const services = [...new Set(translation.backends.map((b) => b.service))].sort();
-  const memberWant = {
-    ingress,
-    mode: translation.backendMode,
-    clusters: translation.selectedClusters,
-    services,
-    derivedServices: translation.derivedServices,
-  };
-  const before = await deps.members.sync(key, memberWant, { removeLeaving: false, dryRun: deps.dryRun });
-  for (const e of before.errors) {
-    deps.events.record(
-      evTarget,
-      'Warning',
-      EVENT_REASONS.memberObjectsFailed,
-      `cluster ${e.cluster}: ${e.message}`,
     );
   }
 

@@ -5,7 +5,7 @@ import {
   type KubernetesObject,
   type ListPromise,
 } from '@kubernetes/client-node';
-import { Observable, share } from 'rxjs';
+import { Observable } from 'rxjs';
 
 /** One change seen by a list-watch. `synced` follows every (re)list, once the cache holds it all. */
 export type WatchEvent<T> =
@@ -34,7 +34,10 @@ export interface WatchSourceOptions {
   readonly now?: () => number;
 }
 
-/** A running list-watch: its events as a hot stream, its cache, and its health. */
+/**
+ * A running list-watch: its events, its cache, and its health. Every subscription to events$
+ * starts with the current cache (as 'added', then 'synced' once listed) and continues live.
+ */
 export interface WatchSource<T extends KubernetesObject> {
   readonly events$: Observable<WatchEvent<T>>;
   get(name: string, namespace?: string): T | undefined;
@@ -48,8 +51,8 @@ export interface WatchSource<T extends KubernetesObject> {
  * Lists and watches `path` with client-node's ListWatch, which relists on 410 Gone and
  * reconnects after its own inactivity timeout. Where ListWatch gives up (any other error, such
  * as a refused connection or a 403), this restarts it with exponential backoff, so a watch
- * never stays dead while the process runs. The first subscriber starts nothing: the watch runs
- * from the call until `stop()`; events$ is hot and shared.
+ * never stays dead while the process runs. The watch runs from the call until `stop()`;
+ * subscribing starts nothing, it replays the cache and then follows the live events.
  */
 export function watchSource<T extends KubernetesObject>(
   kc: KubeConfig,
@@ -143,6 +146,11 @@ export function watchSource<T extends KubernetesObject>(
       subscriber.complete();
       return;
     }
+    // Like an informer handler added late: a new subscriber first gets the cache as 'added'
+    // events (and 'synced' if the list is done), then the live stream, so nothing that
+    // happened before it subscribed is lost.
+    for (const object of informer.list()) subscriber.next({ type: 'added', object });
+    if (synced) subscriber.next({ type: 'synced' });
     const listener = (e: WatchEvent<T>) => subscriber.next(e);
     const complete = () => subscriber.complete();
     listeners.add(listener);
@@ -151,7 +159,7 @@ export function watchSource<T extends KubernetesObject>(
       listeners.delete(listener);
       completions.delete(complete);
     };
-  }).pipe(share());
+  });
 
   return {
     events$,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { pollUntil } from '../../harness/poll.ts';
 import { startTestEnv, type TestEnv } from '../../harness/testenv.ts';
 import { kubectlOk } from '../registry-crds/kubectl.ts';
-import { backendGroups, ingressStatus, ourResources } from './world-queries.ts';
+import { backendGroups, ingressStatus, metricValue, ourResources } from './world-queries.ts';
 import { ingressManifest, startWorld, type ControllerProcess, type World } from './world.ts';
 
 // Destructive: stops a member's apiserver, compacts and restarts the registry, kills the
@@ -53,14 +53,27 @@ describe('kubemci-controller resilience (own environment)', function () {
     await pollUntil(
       'the first writes of the reconcile',
       async () => {
-        const writes = world.emulator.calls().filter((c) => /\.(insert|patch|update)$/.test(c.method));
+        // The controller's own writes (the simulators write instances and NEGs too).
+        const writes = world.emulator
+          .calls()
+          .filter((c) =>
+            /^compute\.(globalAddresses|healthChecks|firewalls|backendServices)\.insert$/.test(c.method),
+          );
         return writes.length >= 2 ? true : undefined;
       },
       60_000,
     ).catch(withLog);
     controller.child.kill('SIGKILL');
     await controller.stop();
-    const partial = await ourResources(world);
+    // Operations the killed process started still finish in GCE.
+    const partial = await pollUntil(
+      "the killed run's inserts to land",
+      async () => {
+        const r = await ourResources(world);
+        return r.length > 0 ? r : undefined;
+      },
+      10_000,
+    );
     await world.emulator.setConfig({ opLatency: 20 });
     controller = await world.startController();
     await converged('shop', 2);
@@ -149,5 +162,59 @@ describe('kubemci-controller resilience (own environment)', function () {
     ).catch(withLog);
     const health = await fetch(`http://127.0.0.1:${controller.metricsPort}/healthz`);
     expect(health.status).to.equal(200);
+  });
+
+  it("removes a deleted Cluster's backends", async () => {
+    await world.kubectl('registry', '-n', world.inventory, 'delete', 'clusters.clusterregistry.k8s.io', c2);
+    await pollUntil(
+      'member-2 groups off the backend service',
+      async () => {
+        const groups = await backendGroups(world, `${world.ns}/shop`);
+        return groups.length > 0 && !groups.some((g) => g.includes('europe-west1')) ? true : undefined;
+      },
+      90_000,
+    ).catch(withLog);
+    await converged('shop', 1);
+  });
+
+  it('hands over to a standby within the lease duration when the leader dies', async () => {
+    await controller.stop();
+    const leaseArgs = [
+      '--leader-elect',
+      '--leader-election-namespace',
+      world.inventory,
+      '--lease-duration',
+      '4s',
+    ];
+    const a = await world.startController(leaseArgs);
+    await pollUntil(
+      'a leader',
+      async () => ((await metricValue(a.metricsPort, 'kubemci_leader')) === 1 ? true : undefined),
+      30_000,
+    );
+    const b = await world.startController(leaseArgs);
+    // The standby does no work while the leader holds the lease.
+    expect(await metricValue(b.metricsPort, 'kubemci_leader')).to.equal(0);
+    a.child.kill('SIGKILL');
+    await a.stop();
+    const killedAt = Date.now();
+    await pollUntil(
+      'the standby to lead',
+      async () => ((await metricValue(b.metricsPort, 'kubemci_leader')) === 1 ? true : undefined),
+      30_000,
+    );
+    const takeoverMs = Date.now() - killedAt;
+    console.log(`      standby took over ${takeoverMs} ms after the leader was killed (lease 4 s)`);
+    expect(takeoverMs).to.be.lessThan(4_000 + 4_000 / 3 + 2_000);
+    controller = b;
+    await apply(ingressManifest(world.ns, 'shop', { path: '/after-failover' }));
+    await pollUntil(
+      'the new leader to reconcile',
+      async () => {
+        const um = (await ourResources(world, `${world.ns}/shop`)).find((r) => r.kind === 'urlMaps');
+        return JSON.stringify(um?.body).includes('/after-failover') ? true : undefined;
+      },
+      60_000,
+    ).catch(withLog);
   });
 });
