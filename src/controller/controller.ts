@@ -223,6 +223,7 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
   const drained = new Promise<void>((r) => (resolveDrained = r));
   let pipeline: Subscription | undefined;
 
+  const lastOutcome = new Map<string, string>();
   const startWork = () => {
     metrics.leader.set(1);
     const ingressEvents$ = merge(...ingressSources.map((s) => s.events$)) as Observable<
@@ -257,14 +258,17 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
       workQueue((key) => defer(() => from(reconcileIngress(deps, key))), {
         concurrency: opts.concurrency,
         backoff: DEFAULT_BACKOFF,
-        forget$: ingressEvents$.pipe(ingressDeletions()),
+        forget$: ingressEvents$.pipe(
+          ingressDeletions(),
+          tap((key) => lastOutcome.delete(key)),
+        ),
         onDepth: (d) => {
           metrics.queueDepth.set({ state: 'pending' }, d.pending);
           metrics.queueDepth.set({ state: 'running' }, d.running);
           metrics.queueDepth.set({ state: 'delayed' }, d.delayed);
         },
       }),
-      map((r) => record(r, metrics, log)),
+      map((r) => record(r, metrics, log, lastOutcome)),
     );
     pipeline = results$.subscribe({
       error: (err: unknown) => log.error('pipeline stopped', { error: err }),
@@ -347,9 +351,20 @@ function safeSelects(ingress: IngressObject, labels: Readonly<Record<string, str
   }
 }
 
-function record(r: ReconcileResult, metrics: ControllerMetrics, log: Logger): ReconcileResult {
+function record(
+  r: ReconcileResult,
+  metrics: ControllerMetrics,
+  log: Logger,
+  lastOutcome: Map<string, string>,
+): ReconcileResult {
   const outcome = r.outcome.kind === 'error' ? (r.outcome.terminal ? 'terminal' : 'error') : r.outcome.kind;
   metrics.reconciles.inc({ outcome });
+  // The Ingresses gauge counts keys by their last outcome (a deleted Ingress's key is dropped
+  // with the work queue's forget).
+  lastOutcome.set(r.key, outcome === 'ok' ? 'ready' : outcome === 'requeue' ? 'progressing' : 'error');
+  const counts = { ready: 0, progressing: 0, error: 0 };
+  for (const state of lastOutcome.values()) counts[state as keyof typeof counts]++;
+  for (const [state, n] of Object.entries(counts)) metrics.ingresses.set({ state }, n);
   metrics.reconcileDuration.observe({ outcome }, (r.finishedAt - r.startedAt) / 1000);
   if (r.outcome.kind === 'error') {
     log.error('reconcile failed', {

@@ -12,8 +12,6 @@ export const EVENT_REASONS = {
   clusterProblem: 'ClusterProblem',
   clusterJoined: 'ClusterJoined',
   clusterLeft: 'ClusterLeft',
-  clusterRefused: 'ClusterRefused',
-  clusterUnreachable: 'ClusterUnreachable',
   memberObjectsFailed: 'MemberObjectsFailed',
 } as const;
 

@@ -54,7 +54,7 @@ export function createMetrics(): ControllerMetrics {
     }),
     clustersReady: new Gauge({
       name: 'kubemci_clusters',
-      help: 'Clusters in the inventory by state (ready, unreachable, refused, disabled).',
+      help: 'Clusters in the inventory by state (ready, unreachable, refused).',
       labelNames: ['state'],
       registers: reg,
     }),
@@ -65,7 +65,7 @@ export function createMetrics(): ControllerMetrics {
     }),
     ingresses: new Gauge({
       name: 'kubemci_ingresses',
-      help: 'Multicluster Ingresses by state (ready, progressing, error).',
+      help: 'Multicluster Ingresses by the outcome of their last reconcile (ready, progressing, error).',
       labelNames: ['state'],
       registers: reg,
     }),

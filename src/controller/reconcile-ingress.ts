@@ -279,6 +279,8 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
     return failed(deps, evTarget, statusAnnotation, translation, meta.generation, error, log);
   }
 
+  if (!deps.dryRun) recordMembershipChanges(deps, evTarget, statusAnnotation, translation);
+
   // Backends detached (the apply is DONE): members that left may now lose their objects.
   const after = await deps.members.sync(key, memberWant, { removeLeaving: true, dryRun: deps.dryRun });
   const vip = await readVip(deps, namespace, name, ingress);
@@ -422,6 +424,41 @@ async function failed(
     at: new Date(deps.now()).toISOString(),
   }).catch((e: unknown) => log.warn('could not write status', { error: e }));
   return { kind: 'error', error, terminal };
+}
+
+/** ClusterJoined / ClusterLeft: clusters that now serve (have backends) or no longer do. */
+function recordMembershipChanges(
+  deps: ReconcileDeps,
+  evTarget: EventTarget,
+  statusAnnotation: string | undefined,
+  translation: TranslateResult,
+): void {
+  const before = new Set(
+    parseIngressStatus(statusAnnotation)
+      ?.clusters.filter((c) => c.backends.some((b) => b.groups.length > 0))
+      .map((c) => c.name) ?? [],
+  );
+  const after = new Set(
+    translation.backends.flatMap((b) => b.clusters.filter((c) => c.groups.length > 0).map((c) => c.cluster)),
+  );
+  for (const c of after) {
+    if (!before.has(c))
+      deps.events.record(
+        evTarget,
+        'Normal',
+        EVENT_REASONS.clusterJoined,
+        `cluster ${c} now serves this Ingress`,
+      );
+  }
+  for (const c of before) {
+    if (!after.has(c))
+      deps.events.record(
+        evTarget,
+        'Normal',
+        EVENT_REASONS.clusterLeft,
+        `cluster ${c} no longer serves this Ingress`,
+      );
+  }
 }
 
 function describeChanges(steps: readonly { op: string; kind: string; name: string }[]): string {
