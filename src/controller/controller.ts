@@ -23,6 +23,7 @@ import {
 } from 'rxjs';
 import { createGceClient, systemClock, TokenBucketBudget } from '../gce/index.ts';
 import { isIngressCopy } from '../kube/member-ingress-copy.ts';
+import { gcDerivedServices, gcIngressCopies } from '../kube/member-objects.ts';
 import { watchSource, type WatchEvent } from '../kube/watch-source.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretData } from '../model/translate.ts';
@@ -297,6 +298,14 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
           dryRun: opts.dryRun || opts.orphanSweepDryRun,
           log: log.child({ component: 'orphan-sweep' }),
         }).catch((err: unknown) => log.warn('orphan sweep failed', { error: err }));
+        if (!opts.dryRun && !opts.orphanSweepDryRun) {
+          void sweepMemberObjects(
+            inventory,
+            instanceId,
+            findIngress,
+            log.child({ component: 'orphan-sweep' }),
+          );
+        }
       }, opts.orphanSweepPeriodMs),
     );
   };
@@ -341,6 +350,36 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
     log.info('stopped');
   };
   return { metricsPort: http.port, instanceId, done, stop };
+}
+
+/**
+ * Removes member-side objects (derived Services, Ingress copies) of Ingresses that are gone or
+ * no longer select that cluster: what a controller that was down when it happened never released.
+ */
+async function sweepMemberObjects(
+  inventory: Inventory,
+  instanceId: string,
+  findIngress: (namespace: string, name: string) => V1Ingress | undefined,
+  log: Logger,
+): Promise<void> {
+  for (const cluster of inventory.clusters()) {
+    const target = inventory.target(cluster.name);
+    if (!target) continue;
+    const isLive = (namespace: string, name: string) => {
+      const ingress = findIngress(namespace, name);
+      return ingress !== undefined && managesIngress(ingress) && safeSelects(ingress, cluster.labels ?? {});
+    };
+    try {
+      const removed = [
+        ...(await gcDerivedServices(target, { instanceId, isLive })),
+        ...(await gcIngressCopies(target, { instanceId, isLive })),
+      ].filter((r) => r.outcome !== 'unchanged');
+      if (removed.length)
+        log.info('removed member objects no Ingress needs', { cluster: cluster.name, objects: removed });
+    } catch (err) {
+      log.warn('member object sweep failed', { cluster: cluster.name, error: err });
+    }
+  }
 }
 
 function safeSelects(ingress: IngressObject, labels: Readonly<Record<string, string>>): boolean {

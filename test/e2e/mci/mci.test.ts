@@ -176,7 +176,7 @@ describe('kubectl mci against the real controller', function () {
     expect(await capacities()).to.not.include('member-1=0');
   });
 
-  it("plan: shows no changes while GCE matches, then exactly the drift made behind the controller's back, writing nothing", async () => {
+  it("plan: shows no changes while GCE matches, then exactly the drift made behind the controller's back, writing nothing; the controller repairs it", async () => {
     await pollUntil(
       'kubectl mci plan to find nothing to change',
       async () => {
