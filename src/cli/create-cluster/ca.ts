@@ -4,7 +4,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CreateClusterError, oneLine } from './errors.ts';
+import { oneLine } from '../shared/errors.ts';
+import { CreateClusterError } from './errors.ts';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 

@@ -6,12 +6,10 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   RbacAuthorizationV1Api,
-  ServerConfiguration,
-  createConfiguration,
   type KubeConfig,
-  type Middleware,
 } from '@kubernetes/client-node';
-import type { Endpoint } from './kube-call.ts';
+import { boundedConfiguration } from '../../kube/bounded-configuration.ts';
+import type { Endpoint } from '../../kube/kube-call.ts';
 
 /** The clients this command uses against one cluster. */
 export interface KubeApis {
@@ -25,27 +23,17 @@ export interface KubeApis {
 export const USER_AGENT = 'kubectl-create-cluster';
 
 /**
- * Clients for the current context of `kubeConfig`. Throws the library's Error when the
- * context has no cluster (a resolved kubeconfig selection always has one).
+ * Clients for the current context of `kubeConfig`. Throws TypeError when the context has no
+ * cluster (a resolved kubeconfig selection always has one).
  */
 export function makeKubeApis(kubeConfig: KubeConfig, role: Endpoint['role'], timeoutMs: number): KubeApis {
-  const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster) throw new Error(`makeKubeApis: the ${role} kubeconfig has no current cluster`);
-  const bounded: Middleware = {
-    pre: async (request) => {
-      request.setSignal(AbortSignal.timeout(timeoutMs));
-      request.setHeaderParam('User-Agent', USER_AGENT);
-      return request;
-    },
-    post: async (response) => response,
-  };
-  const configuration = createConfiguration({
-    baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: kubeConfig },
-    promiseMiddleware: [bounded],
-  });
+  const { server, configuration } = boundedConfiguration(
+    kubeConfig,
+    { userAgent: USER_AGENT, requestTimeoutMs: timeoutMs },
+    `makeKubeApis (${role})`,
+  );
   return {
-    endpoint: { role, server: cluster.server },
+    endpoint: { role, server },
     core: new CoreV1Api(configuration),
     rbac: new RbacAuthorizationV1Api(configuration),
     custom: new CustomObjectsApi(configuration),

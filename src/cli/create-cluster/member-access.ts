@@ -7,9 +7,9 @@
  * rollback.
  */
 import type { CoreV1Api, RbacAuthorizationV1Api, V1Secret } from '@kubernetes/client-node';
+import { KubeCallError, kubeCall, kubeRead, type Endpoint } from '../../kube/kube-call.ts';
 import type { Clock } from './clock.ts';
-import { CreateClusterError, KubeCallError } from './errors.ts';
-import { kubeCall, kubeRead, type Endpoint } from './kube-call.ts';
+import { CreateClusterError } from './errors.ts';
 import {
   MEMBER_CLUSTER_ROLE,
   MEMBER_CLUSTER_ROLE_BINDING,

@@ -4,16 +4,24 @@
  * it is given rather than reaching for. Pure.
  */
 import type { KubeconfigSource } from '../../kube/kubeconfig-files.ts';
-import { UsageError } from './errors.ts';
-import { parseFlags, type FlagSpec } from './parse-flags.ts';
+import { UsageError } from '../shared/errors.ts';
 import {
-  checkClusterName,
-  checkNamespace,
-  checkSecretName,
-  parseCidr,
-  parseLabels,
-  parseServerAddress,
-} from './validation.ts';
+  kubeconfigSource,
+  nonEmpty,
+  onePositional,
+  outputFlag,
+  type KubeconfigEnv,
+} from '../shared/flag-values.ts';
+import {
+  HELP_FLAG,
+  NAMESPACE_FLAG,
+  OUTPUT_FLAG,
+  REGISTRY_FLAGS,
+  parseFlags,
+  type FlagSpec,
+} from '../shared/flags.ts';
+import { checkClusterName, checkNamespace } from '../shared/names.ts';
+import { checkSecretName, parseCidr, parseLabels, parseServerAddress } from './validation.ts';
 
 /** The namespace Clusters go to by default: SIG-Multicluster's home for public Cluster records. */
 export const DEFAULT_NAMESPACE = 'kube-multicluster-public';
@@ -97,19 +105,15 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'from-context', kind: 'string' },
   { name: 'label', kind: 'list' },
   { name: 'enable', kind: 'boolean' },
-  { name: 'namespace', short: 'n', kind: 'string' },
-  { name: 'kubeconfig', kind: 'string' },
-  { name: 'context', kind: 'string' },
+  NAMESPACE_FLAG,
+  ...REGISTRY_FLAGS,
   { name: 'dry-run', kind: 'optional', implied: 'client' },
-  { name: 'output', short: 'o', kind: 'string' },
-  { name: 'help', short: 'h', kind: 'boolean' },
+  OUTPUT_FLAG,
+  HELP_FLAG,
 ];
 
 /** The environment variables the command reads. */
-export interface CreateClusterEnv {
-  readonly KUBECONFIG?: string;
-  readonly HOME?: string;
-}
+export type CreateClusterEnv = KubeconfigEnv;
 
 /**
  * Parses and validates the arguments that follow `kubectl create cluster`. Throws UsageError,
@@ -119,21 +123,15 @@ export interface CreateClusterEnv {
 export function parseCreateClusterArgs(argv: readonly string[], env: CreateClusterEnv): CreateClusterCommand {
   const flags = parseFlags(argv, FLAGS);
   if (flags.booleans.get('help')) return { kind: 'help' };
-  const [name, ...extra] = flags.positionals;
-  if (name === undefined)
-    throw new UsageError(
-      'NAME is required: kubectl create cluster NAME (--server URL | --from-kubeconfig FILE) [flags]',
-    );
-  if (extra.length > 0) throw new UsageError(`unexpected arguments after NAME: ${extra.join(' ')}`);
+  const name = onePositional(
+    flags,
+    'NAME',
+    'kubectl create cluster NAME (--server URL | --from-kubeconfig FILE) [flags]',
+  );
   const str = (flag: string): string | undefined => flags.strings.get(flag);
-  const nonEmpty = (flag: string): string | undefined => {
-    const value = str(flag);
-    if (value === '') throw new UsageError(`--${flag} must not be empty`);
-    return value;
-  };
 
-  const server = nonEmpty('server');
-  const fromKubeconfig = nonEmpty('from-kubeconfig');
+  const server = nonEmpty(flags, 'server');
+  const fromKubeconfig = nonEmpty(flags, 'from-kubeconfig');
   if (server !== undefined && fromKubeconfig !== undefined) {
     throw new UsageError('--server and --from-kubeconfig cannot be used together');
   }
@@ -143,7 +141,7 @@ export function parseCreateClusterArgs(argv: readonly string[], env: CreateClust
       if (str(flag) !== undefined)
         throw new UsageError(`--${flag} goes with --server, not with --from-kubeconfig`);
     }
-    const context = nonEmpty('from-context');
+    const context = nonEmpty(flags, 'from-context');
     member = {
       kind: 'kubeconfig',
       kubeconfigPath: fromKubeconfig,
@@ -152,7 +150,7 @@ export function parseCreateClusterArgs(argv: readonly string[], env: CreateClust
   } else if (server !== undefined) {
     if (str('from-context') !== undefined) throw new UsageError('--from-context goes with --from-kubeconfig');
     const cidr = str('client-cidr');
-    const caFile = nonEmpty('ca-file');
+    const caFile = nonEmpty(flags, 'ca-file');
     const secret = str('credentials-secret');
     member = {
       kind: 'server',
@@ -181,12 +179,9 @@ export function parseCreateClusterArgs(argv: readonly string[], env: CreateClust
         : `invalid --dry-run "${dryRun}": want client or none`,
     );
   }
-  const output = str('output');
-  if (output !== undefined && !['yaml', 'json', 'name'].includes(output)) {
-    throw new UsageError(`unsupported output format "${output}": want yaml, json or name`);
-  }
-  const kubeconfig = nonEmpty('kubeconfig');
-  const context = nonEmpty('context');
+  const output = outputFlag<OutputFormat>(flags, ['yaml', 'json', 'name'], 'yaml, json or name');
+  const registry = kubeconfigSource(flags, env);
+  const context = nonEmpty(flags, 'context');
 
   return {
     kind: 'create',
@@ -195,14 +190,10 @@ export function parseCreateClusterArgs(argv: readonly string[], env: CreateClust
       namespace: checkNamespace(str('namespace') ?? DEFAULT_NAMESPACE),
       member,
       labels,
-      registry: {
-        ...(kubeconfig !== undefined ? { explicitPath: kubeconfig } : {}),
-        ...(env.KUBECONFIG ? { envValue: env.KUBECONFIG } : {}),
-        ...(env.HOME ? { homeDir: env.HOME } : {}),
-      },
+      registry,
       ...(context !== undefined ? { registryContext: context } : {}),
       dryRun: dryRun === 'client',
-      ...(output !== undefined ? { output: output as OutputFormat } : {}),
+      ...(output !== undefined ? { output } : {}),
     },
   };
 }

@@ -6,9 +6,11 @@
  * run leaves nothing behind.
  */
 import type { CoreV1Api, CustomObjectsApi, V1Secret } from '@kubernetes/client-node';
+import { apiStatus } from '../../kube/api-failure.ts';
+import { KubeCallError, kubeCall, kubeRead, toKubeCallError, type Endpoint } from '../../kube/kube-call.ts';
+import { oneLine } from '../shared/errors.ts';
 import type { Clock } from './clock.ts';
-import { CreateClusterError, KubeCallError, oneLine } from './errors.ts';
-import { apiStatus, kubeCall, kubeRead, toKubeCallError, type Endpoint } from './kube-call.ts';
+import { CreateClusterError } from './errors.ts';
 import {
   CLUSTER_API,
   CLUSTER_RESOURCE,
@@ -64,7 +66,7 @@ export interface RegisterDeps {
 
 /**
  * Creates `cluster` in the registry, with its credentials. Returns the Cluster as the
- * registry stored it. Throws CreateClusterError (or its KubeCallError subclass) with a
+ * registry stored it. Throws CreateClusterError (or KubeCallError, for a failed call) with a
  * one-line message when the Cluster API is not served, the Cluster already exists, the
  * credential Secret is missing (existing-secret) or already exists (member-token), or a call
  * fails; before throwing it removes every object this run created, and names in the message

@@ -9,7 +9,8 @@ import { toClientKubeConfig } from '../../kube/kubeconfig-client.ts';
 import { loadKubeconfigSelection, readClusterCa, type ReadTextFile } from '../../kube/kubeconfig-files.ts';
 import { checkKubeconfigSelection, type KubeconfigPolicy } from '../../kube/kubeconfig-policy.ts';
 import { checkCaBundle, readCaFile } from './ca.ts';
-import { CreateClusterError, oneLine } from './errors.ts';
+import { oneLine } from '../shared/errors.ts';
+import { CreateClusterError } from './errors.ts';
 import type { CreateClusterOptions, MemberByServer, MemberFromKubeconfig } from './options.ts';
 import { parseServerAddress } from './validation.ts';
 

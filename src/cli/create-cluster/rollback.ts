@@ -2,7 +2,7 @@
  * Undo steps for the objects a run has created, so that a failed run leaves nothing behind:
  * each creation registers how to remove what it made, and a failure unwinds them newest first.
  */
-import { oneLine } from './errors.ts';
+import { oneLine } from '../shared/errors.ts';
 
 /** A stack of undo steps. */
 export class Rollback {

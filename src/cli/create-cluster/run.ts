@@ -6,7 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { tokenKubeConfig } from '../../kube/kubeconfig-client.ts';
 import type { Clock } from './clock.ts';
-import { oneLine } from './errors.ts';
+import { oneLine } from '../shared/errors.ts';
 import type { KubeApis } from './kube-apis.ts';
 import { credentialsSecretName, toCluster } from './manifests.ts';
 import { parseCreateClusterArgs, USAGE, type CreateClusterEnv } from './options.ts';

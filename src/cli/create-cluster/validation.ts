@@ -1,38 +1,14 @@
 /**
- * Checks of user input that the API server would otherwise reject late (names, labels) or not
- * at all (addresses, CIDRs). Each returns the normalised value or throws UsageError with a
- * one-line message naming the flag. Pure.
+ * Checks of `kubectl create cluster`'s input that the API server would otherwise reject late
+ * (Secret names, labels) or not at all (addresses, CIDRs); the name checks it shares with
+ * `kubectl mci` are in `../shared/names.ts`. Each returns the normalised value or throws
+ * UsageError with a one-line message naming the flag. Pure.
  */
 import { isIP } from 'node:net';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../shared/errors.ts';
+import { isDns1123Subdomain } from '../shared/names.ts';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-/**
- * A Cluster's name: a DNS-1035 label (at most 63 characters, lowercase letters, digits and
- * '-', starting with a letter), the rule the archived Cluster Registry API server enforced.
- * It also keeps `<name>-credentials` a valid Secret name.
- */
-export function checkClusterName(name: string): string {
-  if (name.length > 63 || !DNS1035_LABEL.test(name)) {
-    throw new UsageError(
-      `invalid cluster name "${name}": want at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`,
-    );
-  }
-  return name;
-}
-
-/** A namespace name: a DNS-1123 label. */
-export function checkNamespace(name: string): string {
-  if (name.length > 63 || !DNS1123_LABEL.test(name)) {
-    throw new UsageError(
-      `invalid --namespace "${name}": want at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
-    );
-  }
-  return name;
-}
 
 /** A Secret's name: a DNS-1123 subdomain. */
 export function checkSecretName(name: string, flag: string): string {
@@ -106,10 +82,6 @@ export function parseCidr(input: string): string {
     throw new UsageError(`invalid --client-cidr "${input}": want an IPv4 or IPv6 CIDR such as 10.0.0.0/8`);
   }
   return input;
-}
-
-function isDns1123Subdomain(name: string): boolean {
-  return name.length <= 253 && name.split('.').every((part) => DNS1123_LABEL.test(part));
 }
 
 function labelKeyProblem(key: string): string | undefined {

@@ -3,6 +3,7 @@
  * "error: "; `cause` keeps the underlying error. The exit code follows the class: usage errors
  * exit 2, every other failure 1.
  */
+export { oneLine } from '../shared/errors.ts';
 
 /** Anything that makes a command fail (exit code 1). */
 export class KubemciError extends Error {
@@ -23,10 +24,4 @@ export class ClusterError extends KubemciError {
     super(message.startsWith(`cluster ${cluster}:`) ? message : `cluster ${cluster}: ${message}`, options);
     this.cluster = cluster;
   }
-}
-
-/** The message of any thrown value, flattened to one line. */
-export function oneLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/\s*\n\s*/g, '; ').trim();
 }

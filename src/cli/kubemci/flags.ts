@@ -3,7 +3,7 @@
  * `-f`), our additions, and the glog flags kubemci inherited, which are accepted and ignored so
  * that existing scripts keep working. Pure.
  */
-import type { FlagSpec } from '../create-cluster/parse-flags.ts';
+import { GCE_FLAGS, HELP_FLAG, NAMESPACE_FLAG, OUTPUT_FLAG, type FlagSpec } from '../shared/flags.ts';
 
 /** The commands, as kubemci names them. */
 export const COMMANDS = ['create', 'delete', 'get-status', 'list', 'remove-clusters', 'version'] as const;
@@ -22,18 +22,13 @@ export const IGNORED_GLOG_FLAGS: readonly FlagSpec[] = [
   { name: 'log_backtrace_at', kind: 'string' },
 ];
 
-const HELP: FlagSpec = { name: 'help', short: 'h', kind: 'boolean' };
-
-/** Where GCE is and who we are there: every command but `version`. */
-const GCE_FLAGS: readonly FlagSpec[] = [
-  { name: 'gcp-project', kind: 'string' },
-  { name: 'project', kind: 'string' },
-  { name: 'gce-endpoint', kind: 'string' },
+/** Where GCE is and who we are there (with kubemci's `--access-token`): every command but `version`. */
+const LB_FLAGS: readonly FlagSpec[] = [
+  ...GCE_FLAGS,
   { name: 'access-token', kind: 'string' },
-  { name: 'access-token-file', kind: 'string' },
   { name: 'instance-id', kind: 'string' },
-  { name: 'output', short: 'o', kind: 'string' },
-  { name: 'namespace', short: 'n', kind: 'string' },
+  OUTPUT_FLAG,
+  NAMESPACE_FLAG,
 ];
 
 /** How member clusters are reached: the commands that touch them. */
@@ -56,19 +51,19 @@ const TRANSLATE_FLAGS: readonly FlagSpec[] = [
 /** The flags each command accepts; any other is a usage error, as in kubemci (cobra). */
 export const COMMAND_FLAGS: Readonly<Record<CommandName, readonly FlagSpec[]>> = {
   create: [
-    HELP,
+    HELP_FLAG,
     ...IGNORED_GLOG_FLAGS,
-    ...GCE_FLAGS,
+    ...LB_FLAGS,
     ...MEMBER_FLAGS,
     ...TRANSLATE_FLAGS,
     { name: 'static-ip', kind: 'string' },
   ],
-  delete: [HELP, ...IGNORED_GLOG_FLAGS, ...GCE_FLAGS, ...MEMBER_FLAGS],
-  'remove-clusters': [HELP, ...IGNORED_GLOG_FLAGS, ...GCE_FLAGS, ...MEMBER_FLAGS, ...TRANSLATE_FLAGS],
-  'get-status': [HELP, ...IGNORED_GLOG_FLAGS, ...GCE_FLAGS],
-  list: [HELP, ...IGNORED_GLOG_FLAGS, ...GCE_FLAGS],
-  version: [HELP, ...IGNORED_GLOG_FLAGS],
+  delete: [HELP_FLAG, ...IGNORED_GLOG_FLAGS, ...LB_FLAGS, ...MEMBER_FLAGS],
+  'remove-clusters': [HELP_FLAG, ...IGNORED_GLOG_FLAGS, ...LB_FLAGS, ...MEMBER_FLAGS, ...TRANSLATE_FLAGS],
+  'get-status': [HELP_FLAG, ...IGNORED_GLOG_FLAGS, ...LB_FLAGS],
+  list: [HELP_FLAG, ...IGNORED_GLOG_FLAGS, ...LB_FLAGS],
+  version: [HELP_FLAG, ...IGNORED_GLOG_FLAGS],
 };
 
 /** Flags accepted before the command word (`kubemci --help`, glog flags). */
-export const ROOT_FLAGS: readonly FlagSpec[] = [HELP, ...IGNORED_GLOG_FLAGS];
+export const ROOT_FLAGS: readonly FlagSpec[] = [HELP_FLAG, ...IGNORED_GLOG_FLAGS];

@@ -8,9 +8,15 @@ import type { GceCredentials } from '../../gce/credentials.ts';
 import type { KubeconfigSource } from '../../kube/kubeconfig-files.ts';
 import type { BackendMode } from '../../model/translate.ts';
 import { isValidGceName } from '../../naming/gce-names.ts';
-import { DurationError, parseDuration } from '../../options/duration.ts';
-import { UsageError } from '../create-cluster/errors.ts';
-import { parseFlags, type ParsedFlags } from '../create-cluster/parse-flags.ts';
+import {
+  durationFlag,
+  kubeconfigSource,
+  nonEmpty,
+  outputFlag,
+  type KubeconfigEnv,
+} from '../shared/flag-values.ts';
+import { parseFlags, type FlagSpec, type ParsedFlags } from '../shared/flags.ts';
+import { isDns1035Label, isDns1123Label } from '../shared/names.ts';
 import { KubemciUsageError } from './errors.ts';
 import { COMMAND_FLAGS, COMMANDS, ROOT_FLAGS, type CommandName } from './flags.ts';
 import { commandUsage, ROOT_USAGE } from './usage.ts';
@@ -108,12 +114,7 @@ export type KubemciCommand =
   | { readonly kind: 'run'; readonly options: KubemciOptions };
 
 /** The environment variables the CLI reads. */
-export interface KubemciEnv {
-  readonly KUBECONFIG?: string;
-  readonly HOME?: string;
-}
-
-const LB_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export type KubemciEnv = KubeconfigEnv;
 
 /**
  * Parses `argv` (the arguments after `kubemci`). Throws KubemciUsageError, with a one-line
@@ -164,13 +165,9 @@ function isCommand(word: string): word is CommandName {
   return (COMMANDS as readonly string[]).includes(word);
 }
 
-function parse(argv: readonly string[], specs: Parameters<typeof parseFlags>[1]): ParsedFlags {
-  try {
-    return parseFlags(argv, specs);
-  } catch (err) {
-    if (err instanceof UsageError) throw new KubemciUsageError(err.message, { cause: err });
-    throw err;
-  }
+/** kubemci's parse: its usage errors exit 2 with its own hint. */
+function parse(argv: readonly string[], specs: readonly FlagSpec[]): ParsedFlags {
+  return parseFlags(argv, specs, (message, options) => new KubemciUsageError(message, options));
 }
 
 function toOptions(command: CommandName, flags: ParsedFlags, env: KubemciEnv): KubemciOptions {
@@ -263,16 +260,13 @@ function baseOptions(flags: ParsedFlags): BaseOptions {
       : token !== undefined
         ? { source: 'access-token', token }
         : { source: 'adc' };
-  const output = flags.strings.get('output') ?? 'text';
-  if (output !== 'text' && output !== 'json') {
-    throw new KubemciUsageError(`unsupported output format "${output}": want text or json`);
-  }
+  const output = outputFlag(flags, ['text', 'json'], 'text or json') ?? 'text';
   const instanceId = nonEmpty(flags, 'instance-id') ?? DEFAULT_INSTANCE_ID;
   if (/[/\s"]/.test(instanceId)) {
     throw new KubemciUsageError(`--instance-id "${instanceId}" must not contain "/", quotes or spaces`);
   }
   const namespace = nonEmpty(flags, 'namespace');
-  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+  if (namespace !== undefined && !isDns1123Label(namespace)) {
     throw new KubemciUsageError(`--namespace "${namespace}" is not a valid namespace name`);
   }
   return {
@@ -296,23 +290,10 @@ function memberSettings(flags: ParsedFlags, env: KubemciEnv): MemberSettings {
         .filter((c) => c !== ''),
     ),
   ];
-  const kubeconfig = nonEmpty(flags, 'kubeconfig');
-  const waitText = flags.strings.get('wait-timeout');
-  let waitTimeoutMs = DEFAULT_WAIT_TIMEOUT_MS;
-  if (waitText !== undefined) {
-    try {
-      waitTimeoutMs = parseDuration(waitText);
-    } catch (err) {
-      if (!(err instanceof DurationError)) throw err;
-      throw new KubemciUsageError(`--wait-timeout: ${err.message}`, { cause: err });
-    }
-  }
+  const kubeconfig = kubeconfigSource(flags, env);
+  const waitTimeoutMs = durationFlag(flags, 'wait-timeout', DEFAULT_WAIT_TIMEOUT_MS);
   return {
-    kubeconfig: {
-      ...(kubeconfig === undefined ? {} : { explicitPath: kubeconfig }),
-      ...(env.KUBECONFIG ? { envValue: env.KUBECONFIG } : {}),
-      ...(env.HOME ? { homeDir: env.HOME } : {}),
-    },
+    kubeconfig,
     contexts,
     waitTimeoutMs,
     nodeTags: parseNodeTags(flags.lists.get('node-tags') ?? []),
@@ -357,16 +338,10 @@ function parseBackendMode(value: string | undefined): BackendMode | undefined {
 
 /** Checks a load balancer name: it goes into GCE names and markers, so an RFC 1035 label. */
 export function checkLbName(name: string): string {
-  if (!LB_NAME.test(name)) {
+  if (!isDns1035Label(name)) {
     throw new KubemciUsageError(
       `load balancer name "${name}" must be 1-63 lowercase letters, digits and "-", starting with a letter`,
     );
   }
   return name;
-}
-
-function nonEmpty(flags: ParsedFlags, flag: string): string | undefined {
-  const value = flags.strings.get(flag);
-  if (value === '') throw new KubemciUsageError(`--${flag} must not be empty`);
-  return value;
 }

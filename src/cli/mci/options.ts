@@ -5,9 +5,25 @@
  */
 import type { GceCredentials } from '../../gce/credentials.ts';
 import type { KubeconfigSource } from '../../kube/kubeconfig-files.ts';
-import { DurationError, parseDuration } from '../../options/duration.ts';
-import { parseFlags, type FlagSpec, type ParsedFlags } from '../create-cluster/parse-flags.ts';
-import { checkClusterName, checkNamespace } from '../create-cluster/validation.ts';
+import {
+  durationFlag,
+  kubeconfigSource,
+  nonEmpty,
+  onePositional,
+  outputFlag,
+  type KubeconfigEnv,
+} from '../shared/flag-values.ts';
+import {
+  GCE_FLAGS,
+  HELP_FLAG,
+  NAMESPACE_FLAG,
+  OUTPUT_FLAG,
+  REGISTRY_FLAGS,
+  parseFlags,
+  type FlagSpec,
+  type ParsedFlags,
+} from '../shared/flags.ts';
+import { checkClusterName, checkNamespace, isDns1123Label, isDns1123Subdomain } from '../shared/names.ts';
 import {
   DEFAULT_CLUSTER_NAMESPACE,
   DEFAULT_MAX_RATE_PER_ENDPOINT,
@@ -18,10 +34,7 @@ import { UsageError } from './errors.ts';
 import { COMMAND_USAGE, MCI_USAGE } from './usage.ts';
 
 /** The environment variables the commands read. */
-export interface MciEnv {
-  readonly KUBECONFIG?: string;
-  readonly HOME?: string;
-}
+export type MciEnv = KubeconfigEnv;
 
 /** How to print: kubectl's table (`wide` adds columns), or the data as JSON or YAML. */
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
@@ -94,33 +107,21 @@ export interface DrainCommand {
 export type MciCommand =
   { readonly kind: 'help'; readonly text: string } | ListCommand | StatusCommand | PlanCommand | DrainCommand;
 
-const COMMON: readonly FlagSpec[] = [
-  { name: 'help', short: 'h', kind: 'boolean' },
-  { name: 'kubeconfig', kind: 'string' },
-  { name: 'context', kind: 'string' },
-];
-const GCE_FLAGS: readonly FlagSpec[] = [
-  { name: 'project', kind: 'string' },
-  { name: 'gcp-project', kind: 'string' },
-  { name: 'gce-endpoint', kind: 'string' },
-  { name: 'access-token-file', kind: 'string' },
-];
-const NAMESPACE: FlagSpec = { name: 'namespace', short: 'n', kind: 'string' };
-const OUTPUT: FlagSpec = { name: 'output', short: 'o', kind: 'string' };
+const COMMON: readonly FlagSpec[] = [HELP_FLAG, ...REGISTRY_FLAGS];
 const WAIT_FLAGS: readonly FlagSpec[] = [
-  NAMESPACE,
+  NAMESPACE_FLAG,
   { name: 'inventory-namespaces', kind: 'string' },
   { name: 'wait', kind: 'boolean' },
   { name: 'timeout', kind: 'string' },
 ];
 
 const FLAGS = {
-  list: [...COMMON, NAMESPACE, OUTPUT, { name: 'all-namespaces', short: 'A', kind: 'boolean' }],
-  status: [...COMMON, NAMESPACE, OUTPUT, ...GCE_FLAGS, { name: 'live', kind: 'boolean' }],
+  list: [...COMMON, NAMESPACE_FLAG, OUTPUT_FLAG, { name: 'all-namespaces', short: 'A', kind: 'boolean' }],
+  status: [...COMMON, NAMESPACE_FLAG, OUTPUT_FLAG, ...GCE_FLAGS, { name: 'live', kind: 'boolean' }],
   plan: [
     ...COMMON,
-    NAMESPACE,
-    OUTPUT,
+    NAMESPACE_FLAG,
+    OUTPUT_FLAG,
     ...GCE_FLAGS,
     { name: 'instance-id', kind: 'string' },
     { name: 'inventory-namespaces', kind: 'string' },
@@ -231,35 +232,15 @@ export function parseMciArgs(argv: readonly string[], env: MciEnv): MciCommand {
 }
 
 function registryAccess(flags: ParsedFlags, env: MciEnv): RegistryAccess {
-  const kubeconfig = nonEmpty(flags, 'kubeconfig');
+  const source = kubeconfigSource(flags, env);
   const context = nonEmpty(flags, 'context');
-  return {
-    source: {
-      ...(kubeconfig !== undefined ? { explicitPath: kubeconfig } : {}),
-      ...(env.KUBECONFIG ? { envValue: env.KUBECONFIG } : {}),
-      ...(env.HOME ? { homeDir: env.HOME } : {}),
-    },
-    ...(context !== undefined ? { context } : {}),
-  };
-}
-
-function nonEmpty(flags: ParsedFlags, flag: string): string | undefined {
-  const value = flags.strings.get(flag);
-  if (value === '') throw new UsageError(`--${flag} must not be empty`);
-  return value;
+  return { source, ...(context !== undefined ? { context } : {}) };
 }
 
 function noPositionals(flags: ParsedFlags, usage: string): void {
   if (flags.positionals.length > 0) {
     throw new UsageError(`unexpected arguments: ${flags.positionals.join(' ')} (usage: ${usage})`);
   }
-}
-
-function onePositional(flags: ParsedFlags, what: string, usage: string): string {
-  const [value, ...extra] = flags.positionals;
-  if (value === undefined) throw new UsageError(`${what} is required: ${usage}`);
-  if (extra.length > 0) throw new UsageError(`unexpected arguments after ${what}: ${extra.join(' ')}`);
-  return value;
 }
 
 function optionalNamespace(flags: ParsedFlags): string | undefined {
@@ -269,19 +250,14 @@ function optionalNamespace(flags: ParsedFlags): string | undefined {
 
 /** An Ingress name: a DNS subdomain, as the API server requires. */
 function checkObjectName(name: string, what: string): string {
-  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) {
+  if (!isDns1123Subdomain(name)) {
     throw new UsageError(`invalid ${what} "${name}": want a lowercase DNS name`);
   }
   return name;
 }
 
 function outputFormat(flags: ParsedFlags, allowed: readonly OutputFormat[]): OutputFormat {
-  const value = flags.strings.get('output');
-  if (value === undefined) return 'table';
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`unsupported output format "${value}": want ${allowed.join(', ')}`);
-  }
-  return value as OutputFormat;
+  return outputFlag(flags, allowed, allowed.join(', ')) ?? 'table';
 }
 
 function hasGceFlag(flags: ParsedFlags): boolean {
@@ -324,7 +300,7 @@ function namespaceList(flags: ParsedFlags, fallback: readonly string[]): readonl
     .filter(Boolean);
   if (list.length === 0) throw new UsageError('--inventory-namespaces must name at least one namespace');
   for (const ns of list) {
-    if (ns.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) {
+    if (!isDns1123Label(ns)) {
       throw new UsageError(`invalid namespace "${ns}" in --inventory-namespaces`);
     }
   }
@@ -342,14 +318,7 @@ function positiveNumber(flags: ParsedFlags, flag: string, fallback: number): num
 }
 
 function duration(flags: ParsedFlags, flag: string, fallback: number): number {
-  const value = flags.strings.get(flag);
-  if (value === undefined) return fallback;
-  try {
-    const ms = parseDuration(value);
-    if (ms <= 0) throw new UsageError(`--${flag} must be positive`);
-    return ms;
-  } catch (err) {
-    if (err instanceof DurationError) throw new UsageError(`--${flag}: ${err.message}`, { cause: err });
-    throw err;
-  }
+  const ms = durationFlag(flags, flag, fallback);
+  if (ms <= 0) throw new UsageError(`--${flag} must be positive`);
+  return ms;
 }

@@ -9,18 +9,16 @@ import {
   CustomObjectsApi,
   NetworkingV1Api,
   PatchStrategy,
-  ServerConfiguration,
-  createConfiguration,
   setHeaderOptions,
   type CoreV1Event,
   type KubeConfig,
-  type Middleware,
   type V1Ingress,
   type V1Secret,
 } from '@kubernetes/client-node';
+import { boundedConfiguration } from '../../kube/bounded-configuration.ts';
+import { kubeCall, kubeRead, type Endpoint } from '../../kube/kube-call.ts';
 import { CLUSTER_API } from '../../model/cluster.ts';
 import type { ClusterObject } from '../../pipeline/types.ts';
-import { kubeCall, kubeRead, type Endpoint } from '../create-cluster/kube-call.ts';
 
 /** The User-Agent of our requests, so that audit logs tell them from kubectl's. */
 export const USER_AGENT = 'kubectl-mci';
@@ -53,25 +51,15 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
  * `timeoutMs`. Throws TypeError when the KubeConfig has no current cluster.
  */
 export function connectRegistry(kubeConfig: KubeConfig, timeoutMs: number): Registry {
-  const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster) throw new TypeError('connectRegistry: the kubeconfig has no current cluster');
-  const bounded: Middleware = {
-    pre: async (request) => {
-      request.setSignal(AbortSignal.timeout(timeoutMs));
-      request.setHeaderParam('User-Agent', USER_AGENT);
-      return request;
-    },
-    post: async (response) => response,
-  };
-  const configuration = createConfiguration({
-    baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: kubeConfig },
-    promiseMiddleware: [bounded],
-  });
+  const { server, configuration } = boundedConfiguration(
+    kubeConfig,
+    { userAgent: USER_AGENT, requestTimeoutMs: timeoutMs },
+    'connectRegistry',
+  );
   const core = new CoreV1Api(configuration);
   const networking = new NetworkingV1Api(configuration);
   const custom = new CustomObjectsApi(configuration);
-  const endpoint: Endpoint = { role: 'registry', server: cluster.server };
+  const endpoint: Endpoint = { role: 'registry', server };
   const { group, version, plural } = CLUSTER_API;
   const inNamespace = (ns: string | undefined) =>
     ns === undefined ? 'in any namespace' : `in namespace ${ns}`;

@@ -7,7 +7,7 @@
  */
 import { ApiException } from '@kubernetes/client-node';
 import type { Clock } from '../../../src/cli/create-cluster/clock.ts';
-import type { Endpoint } from '../../../src/cli/create-cluster/kube-call.ts';
+import type { Endpoint } from '../../../src/kube/kube-call.ts';
 
 type Obj = {
   metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };

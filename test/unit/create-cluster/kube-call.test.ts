@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { KubeCallError } from '../../../src/cli/create-cluster/errors.ts';
-import { apiStatus, kubeCall, kubeRead, toKubeCallError } from '../../../src/cli/create-cluster/kube-call.ts';
+import { apiStatus } from '../../../src/kube/api-failure.ts';
+import { KubeCallError, kubeCall, kubeRead, toKubeCallError } from '../../../src/kube/kube-call.ts';
 
 const registry = { role: 'registry', server: 'https://127.0.0.1:6443' } as const;
 

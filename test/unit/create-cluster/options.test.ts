@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { UsageError } from '../../../src/cli/create-cluster/errors.ts';
+import { UsageError } from '../../../src/cli/shared/errors.ts';
 import {
   parseCreateClusterArgs,
   type CreateClusterOptions,

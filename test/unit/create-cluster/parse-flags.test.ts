@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { UsageError } from '../../../src/cli/create-cluster/errors.ts';
-import { parseFlags, type FlagSpec } from '../../../src/cli/create-cluster/parse-flags.ts';
+import { UsageError } from '../../../src/cli/shared/errors.ts';
+import { parseFlags, type FlagSpec } from '../../../src/cli/shared/flags.ts';
 
 const SPECS: FlagSpec[] = [
   { name: 'server', kind: 'string' },

@@ -7,36 +7,25 @@
  */
 import { syncLoadBalancer } from '../../../apply/sync-load-balancer.ts';
 import type { Kubeconfig } from '../../../kube/kubeconfig.ts';
-import { connectGce, listLoadBalancers } from '../gce-connect.ts';
-import { loadIngress } from '../ingress-file.ts';
 import type { KubemciIo } from '../io.ts';
-import { findLoadBalancer } from '../lb-state.ts';
-import { cleanupMember } from '../member-cleanup.ts';
-import { loadKubeconfig, resolveMembers } from '../members.ts';
+import { loadKubeconfig } from '../members.ts';
 import type { DeleteOptions } from '../options.ts';
 import { planJson, planText } from '../output.ts';
-import { Report } from '../report.ts';
+import { openLoadBalancer, readIngressFile, removeMemberObjects, reportMemberFailure } from './steps.ts';
 
 /** Runs `delete`; resolves with the exit code. Throws KubemciError when it cannot start. */
 export async function runDelete(options: DeleteOptions, io: KubemciIo): Promise<number> {
   const loaded =
-    options.ingressFile === undefined
-      ? undefined
-      : loadIngress(io.readText(options.ingressFile), options.ingressFile, {
-          ...(options.lbName === undefined ? {} : { lbName: options.lbName }),
-          ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-        });
+    options.ingressFile === undefined ? undefined : readIngressFile(io, options.ingressFile, options);
   const lbName = loaded?.lbName ?? options.lbName!;
-  const gce = await connectGce(options, io);
-  const report = new Report(io, options.output === 'json');
-  const state = findLoadBalancer(
-    await listLoadBalancers(gce.gce, options.instanceId),
+  const { gce, report, state } = await openLoadBalancer(
+    options,
+    io,
     lbName,
     loaded?.namespace ?? options.namespace,
   );
   const namespace = loaded?.namespace ?? options.namespace ?? state?.namespace ?? 'default';
-  const memberFailure = (err: unknown) =>
-    options.force ? report.warn(err instanceof Error ? err.message : String(err)) : report.error(err);
+  const memberFailure = (err: unknown) => reportMemberFailure(report, options.force, err);
 
   let gceClean = true;
   if (state === undefined) {
@@ -85,20 +74,8 @@ export async function runDelete(options: DeleteOptions, io: KubemciIo): Promise<
     } else if (!gceClean && !options.force) {
       report.info('Member objects are kept until the load balancer is deleted (or use --force).');
     } else {
-      for (const name of clusters) {
-        try {
-          const [member] = resolveMembers(config, [name]);
-          const changes = await cleanupMember(member!, {
-            instanceId: options.instanceId,
-            namespace,
-            lbName,
-            keep: { services: new Set(), copy: false },
-          });
-          for (const c of changes) report.info(`cluster ${c.cluster}: ${c.description}`);
-        } catch (err) {
-          memberFailure(err);
-        }
-      }
+      const lb = { instanceId: options.instanceId, namespace, lbName };
+      await removeMemberObjects(config, clusters, lb, report, options.force);
     }
   }
   if (!report.failed && !options.dryRun) report.info('Success.');
