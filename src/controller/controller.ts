@@ -140,7 +140,10 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
       ns ? `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses` : '/apis/networking.k8s.io/v1/ingresses',
       () =>
         ns ? networking.listNamespacedIngress({ namespace: ns }) : networking.listIngressForAllNamespaces(),
-      { name: `registry/ingresses${ns ? `/${ns}` : ''}` },
+      {
+        name: `registry/ingresses${ns ? `/${ns}` : ''}`,
+        onError: watchFailed(log, `registry/ingresses${ns ? `/${ns}` : ''}`),
+      },
     ),
   );
   // Only TLS Secrets are read: the field selector keeps every other Secret out of the cache.
@@ -154,7 +157,11 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
           : core.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/tls' })) as Promise<
           KubernetesListObject<V1Secret>
         >,
-      { name: `registry/tls-secrets${ns ? `/${ns}` : ''}`, fieldSelector: 'type=kubernetes.io/tls' },
+      {
+        name: `registry/tls-secrets${ns ? `/${ns}` : ''}`,
+        fieldSelector: 'type=kubernetes.io/tls',
+        onError: watchFailed(log, `registry/tls-secrets${ns ? `/${ns}` : ''}`),
+      },
     ),
   );
   const findIngress = (namespace: string, name: string) => {
@@ -380,6 +387,11 @@ async function sweepMemberObjects(
       log.warn('member object sweep failed', { cluster: cluster.name, error: err });
     }
   }
+}
+
+/** Logs the first failure of a streak of one registry watch (403s show up here). */
+function watchFailed(log: Logger, name: string): (error: Error) => void {
+  return (error) => log.warn('watch failed; retrying with backoff', { watch: name, error });
 }
 
 function safeSelects(ingress: IngressObject, labels: Readonly<Record<string, string>>): boolean {

@@ -108,7 +108,11 @@ export class Inventory {
         custom.listClusterCustomObject({ group, version, plural }) as Promise<
           KubernetesListObject<ClusterObject>
         >,
-      { name: 'registry/clusters' },
+      {
+        name: 'registry/clusters',
+        onError: (error) =>
+          opts.log.warn('watch failed; retrying with backoff', { watch: 'registry/clusters', error }),
+      },
     );
     this.#secrets = opts.inventoryNamespaces.map((namespace) =>
       watchSource<V1Secret>(
@@ -117,6 +121,11 @@ export class Inventory {
         () => core.listNamespacedSecret({ namespace }),
         {
           name: `registry/secrets/${namespace}`,
+          onError: (error) =>
+            opts.log.warn('watch failed; retrying with backoff', {
+              watch: `registry/secrets/${namespace}`,
+              error,
+            }),
         },
       ),
     );

@@ -274,6 +274,13 @@ export class MemberClusterSession {
         entry.delay = this.#backoff.initial;
         break;
       case 'error':
+        // Once per streak of failures: a refused watch (403) or an outage shows in the log
+        // instead of only as stale facts.
+        if (!entry.failed) {
+          this.#onProblem(
+            `watch of ${entry.spec.kind}s in ${entry.spec.namespace ?? 'all namespaces'} failed (retrying): ${event.error.message}`,
+          );
+        }
         this.#onWatchError(entry);
         break;
     }

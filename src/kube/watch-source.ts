@@ -32,6 +32,11 @@ export interface WatchSourceOptions {
   readonly backoffMs?: { readonly initial: number; readonly max: number };
   /** The clock for health timestamps. */
   readonly now?: () => number;
+  /**
+   * Told the first error of each streak of failures (a refused list or watch, an outage), so
+   * the owner can log it; the watch is restarted either way.
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 /**
@@ -130,6 +135,7 @@ export function watchSource<T extends KubernetesObject>(
   });
   informer.on('error', (err?: unknown) => {
     const error = err instanceof Error ? err : new Error(`watch ${opts.name} failed: ${String(err)}`);
+    if (lastError === undefined) opts.onError?.(error);
     lastError = error.message;
     emit({ type: 'error', error });
     if (stopped) return;

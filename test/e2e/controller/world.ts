@@ -26,7 +26,12 @@ export interface World {
   register(member: string, opts?: { enable?: boolean; labels?: Record<string, string> }): Promise<string>;
   /** Deploys the demo app (Deployment + Service `web` on port 80 → 8080) in a member. */
   deployApp(member: string, replicas?: number): Promise<void>;
-  startController(extra?: string[]): Promise<ControllerProcess>;
+  /**
+   * Starts `bin/kubemci-controller` with this world's flags plus `extra`, and resolves once it
+   * logs "running". It talks to the registry as the admin unless `opts.kubeconfig` names
+   * another kubeconfig (a ServiceAccount's, to hold it to that account's rights).
+   */
+  startController(extra?: string[], opts?: { kubeconfig?: string }): Promise<ControllerProcess>;
   stop(): Promise<void>;
 }
 
@@ -44,10 +49,15 @@ export interface ControllerProcess {
 /** Starts an emulator and simulators beside the shared clusters and prepares namespaces. */
 export async function startWorld(
   env: TestEnv,
-  opts: { opLatencyMs?: number; members?: string[] } = {},
+  opts: {
+    opLatencyMs?: number;
+    members?: string[];
+    /** Fixed namespace names instead of unique ones (created where missing, kept where present). */
+    namespaces?: { inventory: string; app: string };
+  } = {},
 ): Promise<World> {
-  const ns = uniqueName('app');
-  const inventory = uniqueName('inv');
+  const ns = opts.namespaces?.app ?? uniqueName('app');
+  const inventory = opts.namespaces?.inventory ?? uniqueName('inv');
   const project = 'kubemci-e2e';
   const instanceId = uniqueName('ctl');
   const dir = mkdtempSync(join(tmpdir(), 'kubemci-e2e-'));
@@ -57,10 +67,18 @@ export async function startWorld(
   const members = opts.members ?? env.clusters.filter((c) => c.role === 'member').map((c) => c.name);
   const kubectl = (cluster: string, ...args: string[]) =>
     kubectlOk(env.kubectlPath, ['--kubeconfig', env.cluster(cluster).kubeconfig, ...args]);
+  // Fixed names may exist already (registry-crds/ creates kube-multicluster-public), so they
+  // are applied; unique names are new by construction.
+  const createNamespace = (cluster: string, name: string) =>
+    opts.namespaces
+      ? kubectlOk(env.kubectlPath, ['--kubeconfig', env.cluster(cluster).kubeconfig, 'apply', '-f', '-'], {
+          input: `{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "${name}"}}`,
+        })
+      : kubectl(cluster, 'create', 'namespace', name);
   await applyRegistryCrds(env.kubectlPath, env.registry.kubeconfig);
-  await kubectl('registry', 'create', 'namespace', inventory);
-  await kubectl('registry', 'create', 'namespace', ns);
-  for (const m of members) await kubectl(m, 'create', 'namespace', ns);
+  await createNamespace('registry', inventory);
+  await createNamespace('registry', ns);
+  for (const m of members) await createNamespace(m, ns);
   const sims = await startSimulators(
     { clusters: env.clusters.filter((c) => members.includes(c.name)) },
     emulator,
@@ -111,14 +129,14 @@ export async function startWorld(
         input: manifest,
       });
     },
-    async startController(extra = []) {
+    async startController(extra = [], o = {}) {
       const logFile = join(dir, `controller-${children.length + 1}.log`);
       const fd = openSync(logFile, 'a');
       const child = spawn(
         join(REPO, 'bin/kubemci-controller'),
         [
           '--kubeconfig',
-          env.registry.kubeconfig,
+          o.kubeconfig ?? env.registry.kubeconfig,
           '--project',
           project,
           '--gce-endpoint',
