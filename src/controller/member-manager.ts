@@ -45,6 +45,9 @@ export class MemberManager implements MemberView {
   readonly #instanceId: string;
   readonly #log: Logger;
   readonly #needs = new Map<string, IngressNeeds>();
+  /** The same needs by cluster, so one Ingress's change touches only its clusters' sessions. */
+  readonly #byCluster = new Map<string, Map<string, MemberNeed>>();
+  #index: DependencyIndex = EMPTY_DEPENDENCY_INDEX;
   /** Clusters where each Ingress has (or had) member-side objects, as far as this process knows. */
   readonly #placed = new Map<string, Map<string, MemberNeed>>();
   readonly dependencies$ = new BehaviorSubject<DependencyIndex>(EMPTY_DEPENDENCY_INDEX);
@@ -61,7 +64,8 @@ export class MemberManager implements MemberView {
 
   /** Re-applies every Ingress's needs to the sessions (a member connected or reconnected). */
   refreshNeeds(): void {
-    this.#pushNeeds();
+    for (const [cluster, needs] of this.#byCluster)
+      this.#sessions.session(cluster)?.setNeeds([...needs.values()]);
   }
 
   async sync(
@@ -71,8 +75,7 @@ export class MemberManager implements MemberView {
   ): Promise<{ errors: { cluster: string; message: string }[] }> {
     const [namespace = '', name = ''] = key.split('/');
     const need: MemberNeed = { namespace, ingress: name, services: want.services, mode: want.mode };
-    this.#needs.set(key, { need, clusters: want.clusters });
-    this.#pushNeeds();
+    this.#updateNeeds(key, { need, clusters: want.clusters });
     const errors: { cluster: string; message: string }[] = [];
     if (opts.dryRun) return { errors };
     const placed = this.#placed.get(key) ?? new Map<string, MemberNeed>();
@@ -134,8 +137,7 @@ export class MemberManager implements MemberView {
     }
     if (errors.length === 0) {
       this.#placed.delete(key);
-      this.#needs.delete(key);
-      this.#pushNeeds();
+      this.#updateNeeds(key, undefined);
     }
     return { errors };
   }
@@ -175,22 +177,25 @@ export class MemberManager implements MemberView {
     }
   }
 
-  #pushNeeds(): void {
-    const byCluster = new Map<string, MemberNeed[]>();
-    let index = EMPTY_DEPENDENCY_INDEX;
-    for (const [key, n] of this.#needs) {
-      const facts = [];
-      for (const cluster of n.clusters) {
-        byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), n.need]);
-        facts.push(...memberFactsOf(cluster, this.#instanceId, n.need));
-      }
-      index = withDependencies(index, key, facts);
+  /**
+   * Records one Ingress's needs. Unchanged needs (every resync) cost nothing; a change touches
+   * only the sessions of the clusters it gained or lost and that key in the dependency index.
+   */
+  #updateNeeds(key: string, next: IngressNeeds | undefined): void {
+    const prev = this.#needs.get(key);
+    if (prev && next && JSON.stringify(prev) === JSON.stringify(next)) return;
+    if (next) this.#needs.set(key, next);
+    else this.#needs.delete(key);
+    for (const cluster of new Set([...(prev?.clusters ?? []), ...(next?.clusters ?? [])])) {
+      const needs = this.#byCluster.get(cluster) ?? new Map<string, MemberNeed>();
+      if (next?.clusters.includes(cluster)) needs.set(key, next.need);
+      else needs.delete(key);
+      if (needs.size > 0) this.#byCluster.set(cluster, needs);
+      else this.#byCluster.delete(cluster);
+      this.#sessions.session(cluster)?.setNeeds([...needs.values()]);
     }
-    const clusters = new Set([
-      ...byCluster.keys(),
-      ...[...this.#placed.values()].flatMap((m) => [...m.keys()]),
-    ]);
-    for (const cluster of clusters) this.#sessions.session(cluster)?.setNeeds(byCluster.get(cluster) ?? []);
-    this.dependencies$.next(index);
+    const facts = next ? next.clusters.flatMap((c) => memberFactsOf(c, this.#instanceId, next.need)) : [];
+    this.#index = withDependencies(this.#index, key, facts);
+    this.dependencies$.next(this.#index);
   }
 }
