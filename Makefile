@@ -55,3 +55,10 @@ clean: ## remove build output in the clone (the caches outside it stay)
 image: ## build the controller image kubemci-controller:<version> (needs a running Docker engine)
 	@docker info >/dev/null 2>&1 || { echo "make image: no Docker engine is available here ('docker info' failed); build the image on a machine with a running Docker engine" >&2; exit 1; }
 	docker build -t kubemci-controller -t kubemci-controller:$$(node -p 'require("./package.json").version') .
+
+.PHONY: bench bench-compare
+bench: setup ## the benchmarks (never part of test): bench/results/<date>-<commit>.json and .md
+	node bench/run.ts $(BENCH_FLAGS)
+
+bench-compare: node_modules/.setup-stamp ## compare two results: make bench-compare A=<file|commit> B=<file|commit> [RUN=1]
+	node bench/compare.ts '$(A)' '$(B)' $(if $(RUN),--run)

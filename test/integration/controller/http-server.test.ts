@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-
 import { startHttpServer } from '../../../src/controller/http-server.ts';
 import { createMetrics } from '../../../src/controller/metrics.ts';
 
