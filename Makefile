@@ -60,5 +60,5 @@ image: ## build the controller image kubemci-controller:<version> (needs a runni
 bench: setup ## the benchmarks (never part of test): bench/results/<date>-<commit>.json and .md
 	node bench/run.ts $(BENCH_FLAGS)
 
-bench-compare: node_modules/.setup-stamp ## compare two results: make bench-compare A=<file|commit> B=<file|commit> [RUN=1]
-	node bench/compare.ts '$(A)' '$(B)' $(if $(RUN),--run)
+bench-compare: node_modules/.setup-stamp ## compare two results: make bench-compare A=<file|commit> B=<file|commit> [RUN=1 [ONLY=2,4]]
+	node bench/compare.ts '$(A)' '$(B)' $(if $(RUN),--run) $(if $(ONLY),--only $(ONLY))
