@@ -2,7 +2,7 @@ import type { GceClient } from '../gce/gce-client.ts';
 import { KINDS_IN_DEPENDENCY_ORDER } from '../model/gce.ts';
 import type { DesiredResource, ObservedResource } from '../model/gce.ts';
 import type { CheckedPlan } from '../model/plan.ts';
-import { isOwnedBy } from '../naming/ownership.ts';
+import { isOwnedBy, ownerKey } from '../naming/ownership.ts';
 import { plan } from '../plan/plan.ts';
 import { applyPlan, type ApplyResult } from './apply-plan.ts';
 
@@ -70,17 +70,18 @@ export async function syncLoadBalancer(
 }
 
 async function observeFor(gce: GceClient, input: SyncInput, refresh: boolean): Promise<ObservedResource[]> {
-  const all = await gce.observe(KINDS_IN_DEPENDENCY_ORDER, { refresh });
-  const desiredNames = new Set(input.desired.map((d) => `${d.kind}/${d.name}`));
-  const mine = all.filter(
-    (r) =>
-      isOwnedBy(r.body.description, input.instanceId, input.ingress) ||
-      desiredNames.has(`${r.kind}/${r.name}`),
+  const owner = { instanceId: input.instanceId, ...input.ingress };
+  // Through the client's owner index: the cost grows with this Ingress's resources, not the
+  // fleet's. The filter stays for clients without the index (it returns everything then).
+  const mine = (await gce.observe(KINDS_IN_DEPENDENCY_ORDER, { refresh, owner: ownerKey(owner) })).filter(
+    (r) => isOwnedBy(r.body.description, input.instanceId, input.ingress),
   );
-  // External resources (an adopted static IP, pre-shared certificates) carry another prefix, so
-  // the prefix-filtered observation does not hold them: read each by name.
+  // A desired name held by someone else, and the external resources (an adopted static IP,
+  // pre-shared certificates, another prefix), are read by name: plan must see them.
   const seen = new Set(mine.map((r) => `${r.kind}/${r.name}`));
-  const externals = input.desired.filter((d) => d.external && !seen.has(`${d.kind}/${d.name}`));
-  const found = await Promise.all(externals.map((d) => gce.get(d.kind, d.name, { fresh: refresh })));
+  const others = input.desired.filter((d) => !seen.has(`${d.kind}/${d.name}`));
+  const found = await Promise.all(
+    others.map((d) => gce.get(d.kind, d.name, { fresh: refresh && d.external === true })),
+  );
   return [...mine, ...found.filter((r): r is ObservedResource => r !== undefined)];
 }

@@ -3,6 +3,7 @@ import { compute } from '@googleapis/compute';
 import type { compute_v1 } from '@googleapis/compute';
 import type { ComputeBody, ObservedResource, ResourceKind } from '../model/gce.ts';
 import { revealSecrets } from '../model/secret-value.ts';
+import { ownerKey, parseOwnership } from '../naming/ownership.ts';
 import { unlimitedBudget } from './budget.ts';
 import type { RequestBudget } from './budget.ts';
 import { retryDelay, sendOnce, withRetries } from './call-layer.ts';
@@ -115,17 +116,23 @@ class ComputeClient implements GceClient {
     this.#requestTimeoutMs = o.requestTimeoutMs ?? 60_000;
     this.#wait = { mode: 'wait', timeoutMs: 5 * 60_000, pollIntervalMs: 1000, ...o.operations };
     this.#prefix = o.namePrefix;
-    this.#cache = new ResourceCache(clock, o.cacheTtlMs ?? 10 * 60_000, (name) =>
-      name.startsWith(o.namePrefix),
+    this.#cache = new ResourceCache(
+      clock,
+      o.cacheTtlMs ?? 10 * 60_000,
+      (name) => name.startsWith(o.namePrefix),
+      (r) => {
+        const owner = parseOwnership(r.body.description);
+        return owner && ownerKey(owner);
+      },
     );
   }
 
   async observe(
     kinds: readonly ResourceKind[],
-    options: { readonly refresh?: boolean } = {},
+    options: { readonly refresh?: boolean; readonly owner?: string } = {},
   ): Promise<ObservedResource[]> {
     const perKind = await Promise.all(
-      [...new Set(kinds)].map((k) => this.#observeKind(k, options.refresh ?? false)),
+      [...new Set(kinds)].map((k) => this.#observeKind(k, options.refresh ?? false, options.owner)),
     );
     return perKind.flat();
   }
@@ -209,7 +216,7 @@ class ComputeClient implements GceClient {
     )) as BackendGroupHealth;
   }
 
-  async #observeKind(kind: ResourceKind, refresh: boolean): Promise<ObservedResource[]> {
+  async #observeKind(kind: ResourceKind, refresh: boolean, owner?: string): Promise<ObservedResource[]> {
     if (refresh || !this.#cache.isListFresh(kind)) {
       await this.#flights.run(`list/${kind}`, async () => {
         const token = this.#cache.beginRead();
@@ -219,7 +226,7 @@ class ComputeClient implements GceClient {
     }
     const stale = this.#cache.staleNames(kind).filter((n) => this.#cache.covers(n));
     await Promise.all(stale.map((n) => this.#read(kind, n)));
-    return this.#cache.snapshot(kind);
+    return owner === undefined ? this.#cache.snapshot(kind) : this.#cache.snapshotOwned(kind, owner);
   }
 
   /** A GET that records its answer in the cache; concurrent reads of one name share one request. */

@@ -40,7 +40,14 @@ export interface GceClient {
    */
   observe(
     kinds: readonly ResourceKind[],
-    options?: { readonly refresh?: boolean },
+    options?: {
+      readonly refresh?: boolean;
+      /**
+       * Only the resources whose ownership marker names this owner (see `ownerKey`), found
+       * through an index, so a reconcile's cost does not grow with the whole fleet.
+       */
+      readonly owner?: string;
+    },
   ): Promise<ObservedResource[]>;
   /** Forgets cached state of one kind or all kinds: the next observe lists again. */
   refresh(kind?: ResourceKind): void;

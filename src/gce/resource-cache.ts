@@ -36,11 +36,23 @@ export class ResourceCache {
   readonly #listCovers: (name: string) => boolean;
   readonly #kinds = new Map<ResourceKind, KindState>();
   #writeSeq = 0;
+  /** The owner of a body (an opaque key), for `snapshotOwned`; none without `ownerOf`. */
+  readonly #ownerOf: (resource: ObservedResource) => string | undefined;
+  /** Owner key → `kind/name` of the present entries it owns. */
+  readonly #byOwner = new Map<string, Set<string>>();
+  /** `kind/name` → its owner key, to move an entry when its body changes. */
+  readonly #ownerOfName = new Map<string, string>();
 
-  constructor(clock: Clock, ttlMs: number, listCovers: (name: string) => boolean) {
+  constructor(
+    clock: Clock,
+    ttlMs: number,
+    listCovers: (name: string) => boolean,
+    ownerOf: (resource: ObservedResource) => string | undefined = () => undefined,
+  ) {
     this.#clock = clock;
     this.#ttlMs = ttlMs;
     this.#listCovers = listCovers;
+    this.#ownerOf = ownerOf;
   }
 
   /** True when `name` is one a list of our resources would return. */
@@ -68,10 +80,10 @@ export class ResourceCache {
     const now = this.#clock.now();
     const writtenSince = (name: string) => (k.touched.get(name)?.seq ?? -1) > token;
     for (const name of [...k.entries.keys()]) {
-      if (this.#listCovers(name) && !writtenSince(name)) k.entries.delete(name);
+      if (this.#listCovers(name) && !writtenSince(name)) this.#set(kind, k, name, undefined);
     }
     for (const r of resources) {
-      if (!writtenSince(r.name)) k.entries.set(r.name, { state: 'present', resource: r, at: now });
+      if (!writtenSince(r.name)) this.#set(kind, k, r.name, { state: 'present', resource: r, at: now });
     }
     k.listedAt = now;
     // A read lives for seconds (request timeouts); older write marks can no longer matter.
@@ -88,6 +100,24 @@ export class ResourceCache {
     const out: ObservedResource[] = [];
     for (const [name, e] of this.#kind(kind).entries) {
       if (e.state === 'present' && this.#listCovers(name)) out.push(e.resource);
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * The present resources of the kind whose body names `owner` (as `ownerOf` computes it), in
+   * name order: what `snapshot` would give, filtered, at a cost that grows with what the owner
+   * has, not with the whole cache.
+   */
+  snapshotOwned(kind: ResourceKind, owner: string): ObservedResource[] {
+    const k = this.#kind(kind);
+    const out: ObservedResource[] = [];
+    for (const id of this.#byOwner.get(owner) ?? []) {
+      const slash = id.indexOf('/');
+      if (id.slice(0, slash) !== kind) continue;
+      const name = id.slice(slash + 1);
+      const e = k.entries.get(name);
+      if (e?.state === 'present' && this.#listCovers(name)) out.push(e.resource);
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -110,28 +140,28 @@ export class ResourceCache {
   put(resource: ObservedResource, token = this.#writeSeq): void {
     const k = this.#kind(resource.kind);
     if ((k.touched.get(resource.name)?.seq ?? -1) > token) return;
-    k.entries.set(resource.name, { state: 'present', resource, at: this.#clock.now() });
+    this.#set(resource.kind, k, resource.name, { state: 'present', resource, at: this.#clock.now() });
   }
 
   /** Records that a read found nothing. Ignored if a write happened after `token`. */
   putAbsent(kind: ResourceKind, name: string, token = this.#writeSeq): void {
     const k = this.#kind(kind);
     if ((k.touched.get(name)?.seq ?? -1) > token) return;
-    k.entries.set(name, { state: 'absent', at: this.#clock.now() });
+    this.#set(kind, k, name, { state: 'absent', at: this.#clock.now() });
   }
 
   /** A write to `name` finished (or failed with an unknown outcome): re-read it when next asked. */
   markStale(kind: ResourceKind, name: string): void {
     const k = this.#kind(kind);
     k.touched.set(name, { seq: ++this.#writeSeq, at: this.#clock.now() });
-    k.entries.set(name, { state: 'stale', at: this.#clock.now() });
+    this.#set(kind, k, name, { state: 'stale', at: this.#clock.now() });
   }
 
   /** A delete of `name` finished, or found it already gone. */
   markAbsent(kind: ResourceKind, name: string): void {
     const k = this.#kind(kind);
     k.touched.set(name, { seq: ++this.#writeSeq, at: this.#clock.now() });
-    k.entries.set(name, { state: 'absent', at: this.#clock.now() });
+    this.#set(kind, k, name, { state: 'absent', at: this.#clock.now() });
   }
 
   /**
@@ -141,9 +171,32 @@ export class ResourceCache {
   invalidate(kind?: ResourceKind): void {
     for (const [k, state] of this.#kinds) {
       if (kind !== undefined && k !== kind) continue;
-      state.entries.clear();
+      for (const name of [...state.entries.keys()]) this.#set(k, state, name, undefined);
       state.listedAt = undefined;
     }
+  }
+
+  /** Every change of an entry goes through here, so the owner index never drifts. */
+  #set(kind: ResourceKind, k: KindState, name: string, entry: CacheEntry | undefined): void {
+    const id = `${kind}/${name}`;
+    const before = this.#ownerOfName.get(id);
+    const after = entry?.state === 'present' ? this.#ownerOf(entry.resource) : undefined;
+    if (before !== after) {
+      if (before !== undefined) {
+        const set = this.#byOwner.get(before);
+        set?.delete(id);
+        if (set?.size === 0) this.#byOwner.delete(before);
+        this.#ownerOfName.delete(id);
+      }
+      if (after !== undefined) {
+        let set = this.#byOwner.get(after);
+        if (!set) this.#byOwner.set(after, (set = new Set()));
+        set.add(id);
+        this.#ownerOfName.set(id, after);
+      }
+    }
+    if (entry) k.entries.set(name, entry);
+    else k.entries.delete(name);
   }
 
   #kind(kind: ResourceKind): KindState {

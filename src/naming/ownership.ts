@@ -65,3 +65,8 @@ export function isOwnedBy(
   if (owner === undefined || owner.instanceId !== instanceId) return false;
   return ingress === undefined || (owner.namespace === ingress.namespace && owner.name === ingress.name);
 }
+
+/** A string naming one owner, for indexes: `instance/namespace/name` (none of which holds a '/'). */
+export function ownerKey(owner: Ownership): string {
+  return `${owner.instanceId}/${owner.namespace}/${owner.name}`;
+}

@@ -50,3 +50,35 @@ describe('ResourceCache', () => {
     expect(cache.isListFresh('addresses')).to.equal(false);
   });
 });
+
+describe('ResourceCache owner index', () => {
+  const owned = (name: string, owner: string): ObservedResource => ({
+    kind: 'urlMaps',
+    name,
+    body: { name, description: owner },
+  });
+  const ownerOf = (r: ObservedResource) =>
+    typeof r.body.description === 'string' ? r.body.description : undefined;
+
+  it("answers one owner's resources and follows lists, re-reads, writes and deletes", () => {
+    const cache = new ResourceCache(new InstantClock(), 1000, (n) => n.startsWith('mci2-'), ownerOf);
+    cache.completeList('urlMaps', cache.beginRead(), [
+      owned('mci2-a', 'x'),
+      owned('mci2-b', 'y'),
+      owned('mci2-c', 'x'),
+    ]);
+    expect(cache.snapshotOwned('urlMaps', 'x').map((r) => r.name)).to.deep.equal(['mci2-a', 'mci2-c']);
+    expect(cache.snapshotOwned('healthChecks', 'x')).to.deep.equal([]);
+    // A re-read that finds another owner moves the entry.
+    cache.put(owned('mci2-c', 'y'));
+    expect(cache.snapshotOwned('urlMaps', 'x').map((r) => r.name)).to.deep.equal(['mci2-a']);
+    expect(cache.snapshotOwned('urlMaps', 'y').map((r) => r.name)).to.deep.equal(['mci2-b', 'mci2-c']);
+    // A write makes the body unknown until read; a delete removes it.
+    cache.markStale('urlMaps', 'mci2-a');
+    cache.markAbsent('urlMaps', 'mci2-b');
+    expect(cache.snapshotOwned('urlMaps', 'x')).to.deep.equal([]);
+    expect(cache.snapshotOwned('urlMaps', 'y').map((r) => r.name)).to.deep.equal(['mci2-c']);
+    cache.invalidate();
+    expect(cache.snapshotOwned('urlMaps', 'y')).to.deep.equal([]);
+  });
+});
