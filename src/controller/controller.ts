@@ -28,7 +28,13 @@ import { watchSource, type WatchEvent } from '../kube/watch-source.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretData } from '../model/translate.ts';
 import { NAME_PREFIX } from '../naming/gce-names.ts';
-import { DEFAULT_BACKOFF, ingressDeletions, mergeTriggers, workQueue } from '../pipeline/index.ts';
+import {
+  CLEANUP_FINALIZER,
+  DEFAULT_BACKOFF,
+  ingressDeletions,
+  mergeTriggers,
+  workQueue,
+} from '../pipeline/index.ts';
 import type { ClusterObject as PipelineCluster, IngressObject, ReconcileResult } from '../pipeline/index.ts';
 import type { ControllerOptions } from '../options/controller-options.ts';
 import { ingressSelectsCluster } from '../translate/select-clusters.ts';
@@ -245,7 +251,9 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
       memberFacts$: inventory.memberFacts$,
       dependencies$: members.dependencies$,
       selects: (ingress, cluster) => ingressSelectsCluster(ingress, cluster.metadata?.labels),
-      isMulticluster: managesIngress,
+      // An Ingress carrying our finalizer is ours to clean up even after it left the class
+      // (possibly while the controller was down), or its deletion would hang on the finalizer.
+      isMulticluster: (i) => managesIngress(i) || (i.metadata?.finalizers ?? []).includes(CLEANUP_FINALIZER),
       resyncPeriodMs: opts.resyncPeriodMs,
     });
     // A member connecting (or dropping) changes what every Ingress selecting it can use.

@@ -283,7 +283,7 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
 
   // Backends detached (the apply is DONE): members that left may now lose their objects.
   const after = await deps.members.sync(key, memberWant, { removeLeaving: true, dryRun: deps.dryRun });
-  const vip = await readVip(deps, namespace, name, ingress);
+  const vip = await readVip(deps, namespace, name, ingress, parseIngressStatus(statusAnnotation)?.vip);
   await writeStatus(deps, namespace, name, statusAnnotation, translation, vip, meta.generation, undefined);
   if (after.errors.length > 0) {
     return {
@@ -379,12 +379,18 @@ async function readVip(
   namespace: string,
   name: string,
   ingress: Ingress,
+  published: string | undefined,
 ): Promise<string | undefined> {
   const staticName = ingress.metadata?.annotations?.['kubernetes.io/ingress.global-static-ip-name'];
   const addr = staticName || addressName({ instanceId: deps.translateOptions.instanceId, namespace, name });
-  const found = await deps.gce.get('addresses', addr).catch(() => undefined);
-  const ip = found?.body.address;
-  return typeof ip === 'string' ? ip : undefined;
+  try {
+    const ip = (await deps.gce.get('addresses', addr))?.body.address;
+    return typeof ip === 'string' ? ip : undefined;
+  } catch (err) {
+    // A failed read keeps the VIP already published rather than blank the Ingress's ADDRESS.
+    deps.log.warn('could not read the address; keeping the published VIP', { address: addr, error: err });
+    return published;
+  }
 }
 
 async function writeStatus(

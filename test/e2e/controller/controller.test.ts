@@ -346,6 +346,68 @@ spec:
     expect(derived.trim()).to.equal('');
   });
 
+  it('tears down an Ingress that leaves the class, and lets go of it', async () => {
+    await apply(ingressManifest(world.ns, 'leaver'));
+    await pollUntil(
+      'the VIP of leaver',
+      async () => (await ingressStatus(world, 'leaver'))?.vip,
+      90_000,
+    ).catch(withLog);
+    expect((await ourResources(world, `${world.ns}/leaver`)).length).to.be.greaterThan(0);
+    await world.kubectl(
+      'registry',
+      '-n',
+      world.ns,
+      'patch',
+      'ingress',
+      'leaver',
+      '--type=merge',
+      '-p',
+      '{"spec":{"ingressClassName":"other"}}',
+    );
+    await pollUntil(
+      'leaver torn down',
+      async () => ((await ourResources(world, `${world.ns}/leaver`)).length === 0 ? true : undefined),
+      90_000,
+    ).catch(withLog);
+    const meta = JSON.parse(
+      await world.kubectl(
+        'registry',
+        '-n',
+        world.ns,
+        'get',
+        'ingress',
+        'leaver',
+        '-o',
+        'jsonpath={.metadata}',
+      ),
+    ) as {
+      finalizers?: string[];
+      annotations?: Record<string, string>;
+    };
+    await pollUntil(
+      'the finalizer and status removed',
+      async () => {
+        const m = JSON.parse(
+          await world.kubectl(
+            'registry',
+            '-n',
+            world.ns,
+            'get',
+            'ingress',
+            'leaver',
+            '-o',
+            'jsonpath={.metadata}',
+          ),
+        ) as typeof meta;
+        return !(m.finalizers ?? []).includes('kubemci.io/cleanup') && !m.annotations?.['kubemci.io/status']
+          ? true
+          : undefined;
+      },
+      30_000,
+    ).catch(withLog);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const code = await controller.stop('SIGTERM');
     expect(code).to.equal(0);
