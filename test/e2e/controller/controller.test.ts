@@ -370,21 +370,6 @@ spec:
       async () => ((await ourResources(world, `${world.ns}/leaver`)).length === 0 ? true : undefined),
       90_000,
     ).catch(withLog);
-    const meta = JSON.parse(
-      await world.kubectl(
-        'registry',
-        '-n',
-        world.ns,
-        'get',
-        'ingress',
-        'leaver',
-        '-o',
-        'jsonpath={.metadata}',
-      ),
-    ) as {
-      finalizers?: string[];
-      annotations?: Record<string, string>;
-    };
     await pollUntil(
       'the finalizer and status removed',
       async () => {
@@ -399,7 +384,10 @@ spec:
             '-o',
             'jsonpath={.metadata}',
           ),
-        ) as typeof meta;
+        ) as {
+          finalizers?: string[];
+          annotations?: Record<string, string>;
+        };
         return !(m.finalizers ?? []).includes('kubemci.io/cleanup') && !m.annotations?.['kubemci.io/status']
           ? true
           : undefined;
