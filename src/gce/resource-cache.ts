@@ -18,6 +18,8 @@ const TOUCH_RETENTION_MS = 15 * 60_000;
 interface KindState {
   listedAt: number | undefined;
   readonly entries: Map<string, CacheEntry>;
+  /** The names whose entry is `stale`, kept beside `entries` so finding them costs nothing. */
+  readonly stale: Set<string>;
   /** The sequence number and time of the last write per name, to protect writes from older reads. */
   readonly touched: Map<string, { readonly seq: number; readonly at: number }>;
 }
@@ -92,7 +94,7 @@ export class ResourceCache {
 
   /** Names whose body must be re-read before the kind's snapshot is complete. */
   staleNames(kind: ResourceKind): string[] {
-    return [...this.#kind(kind).entries].filter(([, e]) => e.state === 'stale').map(([name]) => name);
+    return [...this.#kind(kind).stale];
   }
 
   /** Every present resource of the kind whose name the list covers, in name order. */
@@ -197,12 +199,14 @@ export class ResourceCache {
     }
     if (entry) k.entries.set(name, entry);
     else k.entries.delete(name);
+    if (entry?.state === 'stale') k.stale.add(name);
+    else k.stale.delete(name);
   }
 
   #kind(kind: ResourceKind): KindState {
     let k = this.#kinds.get(kind);
     if (k === undefined) {
-      k = { listedAt: undefined, entries: new Map(), touched: new Map() };
+      k = { listedAt: undefined, entries: new Map(), stale: new Set(), touched: new Map() };
       this.#kinds.set(kind, k);
     }
     return k;
