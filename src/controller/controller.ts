@@ -237,7 +237,7 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
   const drained = new Promise<void>((r) => (resolveDrained = r));
   let pipeline: Subscription | undefined;
 
-  const lastOutcome = new Map<string, string>();
+  const ingressStates = trackIngressStates(metrics);
   const startWork = () => {
     metrics.leader.set(1);
     const ingressEvents$ = merge(...ingressSources.map((s) => s.events$)) as Observable<
@@ -276,7 +276,7 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
         backoff: DEFAULT_BACKOFF,
         forget$: ingressEvents$.pipe(
           ingressDeletions(),
-          tap((key) => lastOutcome.delete(key)),
+          tap((key) => ingressStates.forget(key)),
         ),
         onDepth: (d) => {
           metrics.queueDepth.set({ state: 'pending' }, d.pending);
@@ -284,7 +284,7 @@ export async function startController(opts: ControllerOptions, log: Logger): Pro
           metrics.queueDepth.set({ state: 'delayed' }, d.delayed);
         },
       }),
-      map((r) => record(r, metrics, log, lastOutcome)),
+      map((r) => record(r, metrics, log, ingressStates)),
     );
     pipeline = results$.subscribe({
       error: (err: unknown) => log.error('pipeline stopped', { error: err }),
@@ -410,20 +410,38 @@ function safeSelects(ingress: IngressObject, labels: Readonly<Record<string, str
   }
 }
 
+/**
+ * The Ingresses gauge: each key counted under the outcome of its last reconcile, moved between
+ * states as outcomes change (constant work per result), dropped when the Ingress is deleted.
+ */
+function trackIngressStates(metrics: ControllerMetrics) {
+  const states = new Map<string, string>();
+  return {
+    set(key: string, state: string): void {
+      const before = states.get(key);
+      if (before === state) return;
+      if (before !== undefined) metrics.ingresses.dec({ state: before });
+      metrics.ingresses.inc({ state });
+      states.set(key, state);
+    },
+    forget(key: string): void {
+      const before = states.get(key);
+      if (before === undefined) return;
+      metrics.ingresses.dec({ state: before });
+      states.delete(key);
+    },
+  };
+}
+
 function record(
   r: ReconcileResult,
   metrics: ControllerMetrics,
   log: Logger,
-  lastOutcome: Map<string, string>,
+  ingressStates: ReturnType<typeof trackIngressStates>,
 ): ReconcileResult {
   const outcome = r.outcome.kind === 'error' ? (r.outcome.terminal ? 'terminal' : 'error') : r.outcome.kind;
   metrics.reconciles.inc({ outcome });
-  // The Ingresses gauge counts keys by their last outcome (a deleted Ingress's key is dropped
-  // with the work queue's forget).
-  lastOutcome.set(r.key, outcome === 'ok' ? 'ready' : outcome === 'requeue' ? 'progressing' : 'error');
-  const counts = { ready: 0, progressing: 0, error: 0 };
-  for (const state of lastOutcome.values()) counts[state as keyof typeof counts]++;
-  for (const [state, n] of Object.entries(counts)) metrics.ingresses.set({ state }, n);
+  ingressStates.set(r.key, outcome === 'ok' ? 'ready' : outcome === 'requeue' ? 'progressing' : 'error');
   metrics.reconcileDuration.observe({ outcome }, (r.finishedAt - r.startedAt) / 1000);
   if (r.outcome.kind === 'error') {
     log.error('reconcile failed', {

@@ -350,17 +350,20 @@ export class Inventory {
     return this.#secrets.every((s) => s.health().synced);
   }
 
+  /** A credential Secret from the cache of its inventory namespace. */
+  #secret(namespace: string, name: string): V1Secret | undefined {
+    return this.#secrets[this.#opts.inventoryNamespaces.indexOf(namespace)]?.get(name, namespace);
+  }
+
   #secretOf(namespace: string, name: string) {
-    const s = this.#secrets[this.#opts.inventoryNamespaces.indexOf(namespace)]?.get(name, namespace);
+    const s = this.#secret(namespace, name);
     return s ? { metadata: { annotations: s.metadata?.annotations ?? {} }, data: s.data ?? {} } : undefined;
   }
 
   #secretVersion(cluster: ClusterObject): string {
     const ref = (cluster.spec as { authInfo?: { controller?: { name?: string } } } | undefined)?.authInfo
       ?.controller?.name;
-    const ns = cluster.metadata?.namespace ?? '';
-    const idx = this.#opts.inventoryNamespaces.indexOf(ns);
-    return (ref && this.#secrets[idx]?.get(ref, ns)?.metadata?.resourceVersion) ?? '';
+    return (ref && this.#secret(cluster.metadata?.namespace ?? '', ref)?.metadata?.resourceVersion) ?? '';
   }
 
   async #dropSession(entry: Entry): Promise<void> {

@@ -266,8 +266,7 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
       rounds: sync.rounds,
     });
     // Changes while the spec is the one already converged on are drift corrected.
-    const converged = parseIngressStatus(statusAnnotation);
-    if (!created && converged?.observedGeneration === meta.generation && !converged?.lastError) {
+    if (!created && previous?.observedGeneration === meta.generation && !previous?.lastError) {
       for (const s of changed) deps.metrics?.driftCorrected.inc({ kind: s.kind });
     }
   } else if (changed.length > 0) {
@@ -279,11 +278,11 @@ export async function reconcileIngress(deps: ReconcileDeps, key: string): Promis
     return failed(deps, evTarget, statusAnnotation, translation, meta.generation, error, log);
   }
 
-  if (!deps.dryRun) recordMembershipChanges(deps, evTarget, statusAnnotation, translation);
+  if (!deps.dryRun) recordMembershipChanges(deps, evTarget, serving, translation);
 
   // Backends detached (the apply is DONE): members that left may now lose their objects.
   const after = await deps.members.sync(key, memberWant, { removeLeaving: true, dryRun: deps.dryRun });
-  const vip = await readVip(deps, namespace, name, ingress, parseIngressStatus(statusAnnotation)?.vip);
+  const vip = await readVip(deps, namespace, name, ingress, previous?.vip);
   await writeStatus(deps, namespace, name, statusAnnotation, translation, vip, meta.generation, undefined);
   if (after.errors.length > 0) {
     return {
@@ -432,18 +431,16 @@ async function failed(
   return { kind: 'error', error, terminal };
 }
 
-/** ClusterJoined / ClusterLeft: clusters that now serve (have backends) or no longer do. */
+/**
+ * ClusterJoined / ClusterLeft: clusters that now serve (have backends) or no longer do, against
+ * `before`, the clusters the previous status showed serving.
+ */
 function recordMembershipChanges(
   deps: ReconcileDeps,
   evTarget: EventTarget,
-  statusAnnotation: string | undefined,
+  before: ReadonlySet<string>,
   translation: TranslateResult,
 ): void {
-  const before = new Set(
-    parseIngressStatus(statusAnnotation)
-      ?.clusters.filter((c) => c.backends.some((b) => b.groups.length > 0))
-      .map((c) => c.name) ?? [],
-  );
   const after = new Set(
     translation.backends.flatMap((b) => b.clusters.filter((c) => c.groups.length > 0).map((c) => c.cluster)),
   );
