@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { KubeConfig, NetworkingV1Api, Watch, type V1Ingress } from '@kubernetes/client-node';
 import { pollUntil } from '../../test/harness/poll.ts';
 import { startTestEnv, type TestEnv } from '../../test/harness/testenv.ts';
-import { REPO, kubectlOk } from '../../test/e2e/registry-crds/kubectl.ts';
+import { REPO, kubectlOk } from '../../test/harness/kubectl.ts';
 import { startWorld, type ControllerProcess, type World } from '../../test/e2e/controller/world.ts';
 import type { StatusJson } from '../../test/e2e/controller/world-queries.ts';
 import { STATUS_ANNOTATION } from '../../src/controller/status-annotation.ts';

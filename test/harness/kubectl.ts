@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The machine's kubectl (a gcloud dispatcher, client 1.32), to show the plugin needs only kubectl >= 1.31. */
 export const SYSTEM_KUBECTL = '/usr/bin/kubectl';
@@ -55,7 +55,11 @@ export function kubectl(
 }
 
 /** Runs kubectl and fails with its stderr unless it exits 0; resolves with stdout. */
-export async function kubectlOk(binary: string, args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<string> {
+export async function kubectlOk(
+  binary: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<string> {
   const r = await kubectl(binary, args, options);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout;

@@ -3,9 +3,9 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pollUntil } from '../../harness/poll.ts';
-import { REPO, kubectlOk } from '../registry-crds/kubectl.ts';
+import { REPO, kubectlOk } from '../../harness/kubectl.ts';
 import { sharedEnv } from '../setup.ts';
-import { backendGroups, ingressStatus, metricValue, ourResources } from './world-queries.ts';
+import { backendGroups, ingressStatus, metricValue, ourResources, waitForServing } from './world-queries.ts';
 import { ingressManifest, startWorld, type ControllerProcess, type World } from './world.ts';
 
 // The controller as its own process against the shared registry and members, its own emulator
@@ -42,30 +42,8 @@ describe('kubemci-controller end to end', function () {
 
   it('serves an Ingress of class kubemci: the VIP appears in status, backends from the enabled cluster only', async () => {
     await apply(ingressManifest(world.ns, 'shop'));
-    const ip = await pollUntil(
-      'the VIP in the Ingress status',
-      async () =>
-        (await world.kubectl(
-          'registry',
-          '-n',
-          world.ns,
-          'get',
-          'ingress',
-          'shop',
-          '-o',
-          'jsonpath={.status.loadBalancer.ingress[0].ip}',
-        )) || undefined,
-      90_000,
-    ).catch(withLog);
+    const { ip, status: s } = await waitForServing(world, 'shop', withLog);
     expect(ip).to.match(/^\d+\.\d+\.\d+\.\d+$/);
-    const s = await pollUntil(
-      'backends of member-1 in status',
-      async () => {
-        const st = await ingressStatus(world, 'shop');
-        return st?.clusters[0]?.backends[0]?.groups.length ? st : undefined;
-      },
-      60_000,
-    ).catch(withLog);
     expect(s.vip).to.equal(ip);
     expect(s.clusters.map((c) => c.name)).to.deep.equal([c1]);
     const kinds = new Set((await ourResources(world, `${world.ns}/shop`)).map((r) => r.kind));

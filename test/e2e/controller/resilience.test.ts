@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { pollUntil } from '../../harness/poll.ts';
 import { startTestEnv, type TestEnv } from '../../harness/testenv.ts';
-import { kubectlOk } from '../registry-crds/kubectl.ts';
+import { kubectlOk } from '../../harness/kubectl.ts';
 import { backendGroups, ingressStatus, metricValue, ourResources } from './world-queries.ts';
 import { ingressManifest, startWorld, type ControllerProcess, type World } from './world.ts';
 

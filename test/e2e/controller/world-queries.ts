@@ -1,6 +1,7 @@
 // Reading the state of the world in an end-to-end test: our GCE resources in the emulator and
 // the controller's status on an Ingress.
 import { parseOwnership } from '../../../src/naming/ownership.ts';
+import { pollUntil } from '../../harness/poll.ts';
 import type { World } from './world.ts';
 
 /** The status annotation, as far as the tests read it. */
@@ -80,4 +81,39 @@ export async function metricValue(port: number, name: string, labelFilter = ''):
     sum += Number(m[3]);
   }
   return sum;
+}
+
+/**
+ * Waits until the Ingress has a VIP in `status.loadBalancer` and its status annotation shows the
+ * first cluster's backends; resolves with both. `onTimeout` may add context (the controller log).
+ */
+export async function waitForServing(
+  world: World,
+  name: string,
+  onTimeout: (err: Error) => never,
+): Promise<{ ip: string; status: StatusJson }> {
+  const ip = await pollUntil(
+    'the VIP in the Ingress status',
+    async () =>
+      (await world.kubectl(
+        'registry',
+        '-n',
+        world.ns,
+        'get',
+        'ingress',
+        name,
+        '-o',
+        'jsonpath={.status.loadBalancer.ingress[0].ip}',
+      )) || undefined,
+    90_000,
+  ).catch(onTimeout);
+  const status = await pollUntil(
+    'backends in the status annotation',
+    async () => {
+      const s = await ingressStatus(world, name);
+      return s?.clusters[0]?.backends[0]?.groups.length ? s : undefined;
+    },
+    60_000,
+  ).catch(onTimeout);
+  return { ip, status };
 }

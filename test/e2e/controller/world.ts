@@ -9,7 +9,7 @@ import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import { pollUntil } from '../../harness/poll.ts';
 import type { TestEnv } from '../../harness/testenv.ts';
 import { startSimulators, type Simulators } from '../../simulator/index.ts';
-import { REPO, applyRegistryCrds, kubectlEnv, kubectlOk, uniqueName } from '../registry-crds/kubectl.ts';
+import { REPO, applyRegistryCrds, kubectlEnv, kubectlOk, uniqueName } from '../../harness/kubectl.ts';
 
 /** One suite's world. */
 export interface World {

@@ -12,7 +12,7 @@ import {
   kubectlOk,
   uniqueName,
   type KubectlResult,
-} from '../registry-crds/kubectl.ts';
+} from '../../harness/kubectl.ts';
 
 const CLUSTERS = 'clusters.clusterregistry.k8s.io';
 

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { startEmulator, type Emulator, type StateEntry } from '../../emulator/index.ts';
 import { freePort } from '../../harness/processes.ts';
 import { startSimulators, type Simulators } from '../../simulator/index.ts';
-import { REPO, kubectl, kubectlOk, uniqueName } from '../registry-crds/kubectl.ts';
+import { REPO, kubectl, kubectlOk, uniqueName } from '../../harness/kubectl.ts';
 import { sharedEnv } from '../setup.ts';
 
 const KUBEMCI = join(REPO, 'bin', 'kubemci');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pollUntil } from '../../harness/poll.ts';
 import { ingressStatus, ourResources } from '../controller/world-queries.ts';
 import { ingressManifest, startWorld, type ControllerProcess, type World } from '../controller/world.ts';
-import { kubectl, kubectlOk, type KubectlResult } from '../registry-crds/kubectl.ts';
+import { kubectl, kubectlOk, type KubectlResult } from '../../harness/kubectl.ts';
 import { sharedEnv } from '../setup.ts';
 
 // `kubectl mci` through the real kubectl (the plugin found on PATH) against the real controller,

@@ -35,7 +35,7 @@ import {
 import type { MemberFact } from '../../../src/pipeline/types.ts';
 import { pollUntil } from '../../harness/poll.ts';
 import { freePort } from '../../harness/processes.ts';
-import { applyRegistryCrds, kubectl, kubectlOk, uniqueName } from '../registry-crds/kubectl.ts';
+import { applyRegistryCrds, kubectl, kubectlOk, uniqueName } from '../../harness/kubectl.ts';
 import { sharedEnv } from '../setup.ts';
 
 const CLUSTER_API = { group: 'clusterregistry.k8s.io', version: 'v1alpha1', plural: 'clusters' };

@@ -1,6 +1,6 @@
 // What the API server says an account may do: `kubectl auth can-i` run by an administrator with
 // --as, its output in the row form of the reviewed allow-lists (test/unit/config/rbac-rows.ts).
-import { kubectl, kubectlOk } from '../registry-crds/kubectl.ts';
+import { kubectl, kubectlOk } from '../../harness/kubectl.ts';
 
 /** Where to ask and about whom: kubectl, an admin kubeconfig of the cluster, the user to ask for. */
 export interface CanIContext {

@@ -5,9 +5,9 @@ import { clusterFiles } from '../../harness/cluster.ts';
 import { pollUntil } from '../../harness/poll.ts';
 import { startTestEnv, type TestEnv } from '../../harness/testenv.ts';
 import { readAllowList } from '../../unit/config/rbac-rows.ts';
-import { ingressStatus, ourResources } from '../controller/world-queries.ts';
+import { ourResources, waitForServing } from '../controller/world-queries.ts';
 import { ingressManifest, startWorld, type ControllerProcess, type World } from '../controller/world.ts';
-import { REPO, applyRegistryCrds, kubectl, kubectlOk } from '../registry-crds/kubectl.ts';
+import { REPO, applyRegistryCrds, kubectl, kubectlOk } from '../../harness/kubectl.ts';
 import { canI, canIList, describeAccess, type Access, type CanIContext } from './can-i.ts';
 import { forbiddenLines } from './forbidden-lines.ts';
 import { refusedCalls, startRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
@@ -244,30 +244,8 @@ describe('least privilege: the controller as its ServiceAccount (own environment
       await kubectlOk(env.kubectlPath, ['--kubeconfig', env.registry.kubeconfig, 'apply', '-f', '-'], {
         input: ingressManifest(APP, 'shop'),
       });
-      const ip = await pollUntil(
-        'the VIP in the Ingress status',
-        async () =>
-          (await world.kubectl(
-            'registry',
-            '-n',
-            APP,
-            'get',
-            'ingress',
-            'shop',
-            '-o',
-            'jsonpath={.status.loadBalancer.ingress[0].ip}',
-          )) || undefined,
-        90_000,
-      ).catch(withLog);
+      const { ip, status } = await waitForServing(world, 'shop', withLog);
       expect(ip).to.match(/^\d+\.\d+\.\d+\.\d+$/);
-      const status = await pollUntil(
-        "the member's backends in the status annotation",
-        async () => {
-          const s = await ingressStatus(world, 'shop');
-          return s?.clusters[0]?.backends[0]?.groups.length ? s : undefined;
-        },
-        60_000,
-      ).catch(withLog);
       expect(status.vip).to.equal(ip);
       expect(status.clusters.map((c) => c.name)).to.deep.equal([cluster]);
       const finalizers = await world.kubectl(

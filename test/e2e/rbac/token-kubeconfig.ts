@@ -1,7 +1,7 @@
 // A kubeconfig that authenticates as a ServiceAccount with a bearer token, so that a process
 // given it holds exactly that account's rights and no more.
 import { writeFileSync } from 'node:fs';
-import { kubectlOk } from '../registry-crds/kubectl.ts';
+import { kubectlOk } from '../../harness/kubectl.ts';
 
 /** A ServiceAccount by namespace and name. */
 export interface ServiceAccountRef {

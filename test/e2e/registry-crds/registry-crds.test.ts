@@ -4,7 +4,7 @@ import { ApiException, CustomObjectsApi, KubeConfig } from '@kubernetes/client-n
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { sharedEnv } from '../setup.ts';
-import { REPO, applyRegistryCrds, kubectl, kubectlOk, uniqueName } from './kubectl.ts';
+import { REPO, applyRegistryCrds, kubectl, kubectlOk, uniqueName } from '../../harness/kubectl.ts';
 
 const API = { group: 'clusterregistry.k8s.io', version: 'v1alpha1', plural: 'clusters' };
 const CA_DATA = readFileSync(join(REPO, 'test/unit/create-cluster/fixtures/ca.crt')).toString('base64');
